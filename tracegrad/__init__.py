@@ -1,0 +1,137 @@
+"""tracegrad: a deep-learning framework written from first principles on NumPy.
+
+It speaks PyTorch's API, so course code runs with ``import tracegrad as torch``::
+
+    >>> import tracegrad as torch
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4.])
+"""
+
+from __future__ import annotations
+
+from . import _dtype
+from ._creation import (
+    arange,
+    as_tensor,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    ones,
+    ones_like,
+    range,
+    scalar_tensor,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._device import device
+from ._dtype import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._printing import get_printoptions, printoptions, set_printoptions
+from ._tensor import Size, Tensor
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .ops import *  # noqa: F403 - the torch namespace is the ops' public functions
+from .ops import _methods
+
+_methods.install()
+
+from . import autograd, cuda  # noqa: E402
+from ._random import (  # noqa: E402
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+)
+
+__version__ = "0.1.0"
+
+FloatTensor = DoubleTensor = LongTensor = None  # replaced below
+
+
+def _legacy_constructor(target):
+    def construct(*args, **kwargs):
+        return Tensor(*args, dtype=target, **kwargs)
+
+    return construct
+
+
+FloatTensor = _legacy_constructor(float32)
+DoubleTensor = _legacy_constructor(float64)
+LongTensor = _legacy_constructor(int64)
+IntTensor = _legacy_constructor(int32)
+BoolTensor = _legacy_constructor(bool)
+ByteTensor = _legacy_constructor(uint8)
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a tracegrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    """The dtype of an arithmetic operation on the two arguments."""
+    from .ops._dispatch import common_dtype
+
+    return common_dtype(tensor1, tensor2)
+
+
+def can_cast(from_, to) -> bool:
+    """True if PyTorch's casting rules allow ``from_`` to ``to`` in in-place ops."""
+    return from_._category <= to._category
+
+
+def is_floating_point(input) -> bool:
+    """True for tensors of a floating dtype."""
+    return input.dtype.is_floating_point

@@ -1,0 +1,72 @@
+"""Automatic differentiation: the graph, the backward engine and grad-mode switches."""
+
+from __future__ import annotations
+
+from . import grad_mode
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph=False,
+    grad_variables=None,
+    inputs=None,
+):
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
+    from .engine import backward as run
+
+    run(
+        tensors,
+        grad_tensors if grad_tensors is not None else grad_variables,
+        retain_graph,
+        create_graph,
+        inputs=inputs,
+    )
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple."""
+    from .engine import grad as run
+
+    return run(
+        outputs,
+        inputs,
+        grad_outputs,
+        retain_graph,
+        create_graph,
+        allow_unused,
+        is_grads_batched,
+        materialize_grads,
+    )
+
+
+__all__ = [
+    "backward",
+    "grad",
+    "grad_mode",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+]

@@ -1,0 +1,437 @@
+"""The backward engine: reverse-mode automatic differentiation over the recorded graph.
+
+``loss.backward()`` walks the graph once, from the loss back to the leaves:
+
+1. count, for every node reachable from the roots, how many edges lead into it;
+2. start from the roots with their gradients (``1`` for a scalar loss);
+3. repeatedly take a node whose gradients have all arrived (largest sequence number
+   first, as PyTorch does), apply its op's VJP rule for each input that needs a gradient,
+   and add the result into the gradient waiting at the next node;
+4. at an ``AccumulateGrad`` node, add the gradient into ``leaf.grad``.
+
+The walk uses an explicit heap, not recursion, so a chain of 100,000 ops is fine. Without
+``create_graph`` the rules run on NumPy arrays (``ArrayMath``), which is the fast path;
+with it they run on Tensors (``TensorMath``) and record a graph of the backward pass.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+
+import numpy as np
+
+from .._tensor import Tensor, _LEGACY_NAMES
+from ..ops._registry import ArrayMath, TensorMath
+from . import grad_mode
+from .graph import FREED_MESSAGE, AccumulateGrad, edge_of
+
+
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None
+) -> None:
+    """``torch.autograd.backward``: accumulate gradients of ``tensors`` into the leaves."""
+    tensors = _as_tuple(tensors)
+    roots, root_grads = _prepare_roots(tensors, grad_tensors, create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    only = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if len(inputs) == 0:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        only = {id(t) for t in inputs}
+        for t in inputs:
+            if t.grad_fn is not None:
+                t.retain_grad()
+    run_backward(roots, root_grads, retain_graph, create_graph, only_leaves=only)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
+    """``torch.autograd.grad``: the gradients of ``outputs`` with respect to ``inputs``,
+    returned as a tuple instead of being accumulated into ``.grad``."""
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots, root_grads = _prepare_roots(outputs, grad_outputs, create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    capture = {}
+    for i, t in enumerate(inputs):
+        capture.setdefault(edge_of(t), []).append(i)
+    results = run_backward(
+        roots, root_grads, retain_graph, create_graph, capture=capture, n_capture=len(inputs)
+    )
+    out = []
+    for t, g in zip(inputs, results, strict=True):
+        if g is None:
+            if materialize_grads:
+                from .. import ops
+
+                g = ops.zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        out.append(g)
+    return tuple(out)
+
+
+def _as_tuple(value):
+    if isinstance(value, Tensor):
+        return (value,)
+    return tuple(value)
+
+
+def _prepare_roots(tensors, grad_tensors, create_graph):
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    else:
+        grad_tensors = (
+            _as_tuple(grad_tensors) if not isinstance(grad_tensors, list) else tuple(grad_tensors)
+        )
+        if len(grad_tensors) != len(tensors):
+            raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    roots, grads = [], []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not t.dtype.is_floating_point:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got {t.dtype}"
+                )
+            g_data = np.ones(t._data.shape, dtype=t._data.dtype)
+            g = Tensor._make(g_data)
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        elif g.shape != t.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                f"output[{i}] has a shape of {t.shape}."
+            )
+        roots.append(edge_of(t))
+        grads.append(g if create_graph else g._data)
+    return roots, grads
+
+
+def run_backward(
+    roots, root_grads, keep_graph, create_graph, only_leaves=None, capture=None, n_capture=0
+):
+    """Propagate ``root_grads`` from the ``roots`` edges through the graph.
+
+    ``only_leaves``: ids of the leaves allowed to accumulate (``backward(inputs=...)``).
+    ``capture``: ``{edge: [result indices]}`` to return gradients instead of
+    accumulating them (``autograd.grad``). Returns the captured gradients.
+    """
+    math = TensorMath if create_graph else ArrayMath
+    captured = [None] * n_capture
+    dependencies = _count_dependencies(roots)
+    pending: dict = {}
+    for (node, nr), g in zip(roots, root_grads, strict=True):
+        _add_pending(pending, node, nr, g)
+    ready = []
+    for node, _ in roots:
+        if dependencies.get(node, 0) == 0 and node not in [entry[2] for entry in ready]:
+            heapq.heappush(ready, (-node.sequence_nr, id(node), node))
+    previous_mode = grad_mode._state[0]
+    grad_mode._state[0] = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = pending.pop(node, None)
+            if type(node) is AccumulateGrad:
+                g = grads[0] if grads is not None else None
+                if g is not None:
+                    if capture is not None:
+                        for index in capture.get((node, 0), ()):
+                            captured[index] = _as_result(g, create_graph)
+                    else:
+                        _accumulate(node, g, create_graph, only_leaves)
+                continue
+            if grads is None:
+                grads = [None] * node.op.n_outputs
+            grads = _call_tensor_hooks(node, grads, create_graph)
+            if capture is not None:
+                for nr, g in enumerate(grads):
+                    for index in capture.get((node, nr), ()):
+                        captured[index] = None if g is None else _as_result(g, create_graph)
+            input_grads = _apply_rules(node, grads, math, create_graph)
+            if not keep_graph:
+                _free(node)
+            for (next_node, nr), g in zip(node.next_functions, input_grads, strict=True):
+                if next_node is None:
+                    continue
+                if g is not None:
+                    _add_pending(pending, next_node, nr, g)
+                remaining = dependencies[next_node] - 1
+                dependencies[next_node] = remaining
+                if remaining == 0:
+                    heapq.heappush(ready, (-next_node.sequence_nr, id(next_node), next_node))
+    finally:
+        grad_mode._state[0] = previous_mode
+    return captured
+
+
+def _count_dependencies(roots) -> dict:
+    dependencies: dict = {}
+    seen = set()
+    stack = [node for node, _ in roots]
+    for node in stack:
+        seen.add(node)
+    while stack:
+        node = stack.pop()
+        for next_node, _ in node.next_functions:
+            if next_node is None:
+                continue
+            dependencies[next_node] = dependencies.get(next_node, 0) + 1
+            if next_node not in seen:
+                seen.add(next_node)
+                stack.append(next_node)
+    return dependencies
+
+
+def _add_pending(pending, node, nr, g):
+    slots = pending.get(node)
+    if slots is None:
+        n = 1 if type(node) is AccumulateGrad else node.op.n_outputs
+        slots = pending[node] = [None] * n
+    current = slots[nr]
+    slots[nr] = g if current is None else current + g
+
+
+def _apply_rules(node, grads, math, create_graph):
+    """Call the op's VJP rule for every input whose gradient is needed."""
+    op = node.op
+    if all(g is None for g in grads):
+        return [None] * len(node.next_functions)
+    if node.freed and op.saves:
+        raise RuntimeError(FREED_MESSAGE)
+    _check_versions(node)
+    inputs = node.inputs
+    if create_graph:
+        values = tuple(
+            x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else Tensor._make(x)
+            for x in inputs
+        )
+        out = node.out
+        if out is not None:
+            out = (
+                Tensor._make(out, True, node)
+                if op.n_outputs == 1
+                else tuple(Tensor._make(o, True, node, i) for i, o in enumerate(out))
+            )
+    else:
+        values = tuple(x._data if isinstance(x, Tensor) else x for x in inputs)
+        out = node.out
+    if op.n_outputs == 1:
+        g = grads[0]
+    else:
+        g = tuple(
+            gi if gi is not None else _zeros_like_output(o, create_graph)
+            for gi, o in zip(grads, node.out if node.out is not None else grads, strict=True)
+        )
+    results = []
+    for (next_node, _), rule, x in zip(node.next_functions, op.vjp, inputs, strict=True):
+        if next_node is None or rule is None:
+            results.append(None)
+            continue
+        gi = rule(math, g, *values, out, *node.params)
+        if gi is not None:
+            gi = _validate(node, len(results), gi, x, create_graph)
+        results.append(gi)
+    if node.hooks:
+        for hook in node.hooks:
+            hook(
+                tuple(_as_result(r, create_graph) if r is not None else None for r in results),
+                tuple(_as_result(x, create_graph) if x is not None else None for x in grads),
+            )
+    return results
+
+
+def _zeros_like_output(o, create_graph):
+    zeros = np.zeros_like(o)
+    return Tensor._make(zeros) if create_graph else zeros
+
+
+def _validate(node, index, gi, x, create_graph):
+    """Check a rule's gradient against its input: same shape, cast to the input dtype."""
+    shape = x.shape
+    if create_graph:
+        if not isinstance(gi, Tensor):
+            gi = Tensor._make(np.asarray(gi))
+        if tuple(gi.shape) != tuple(shape):
+            _shape_error(node, index, gi.shape, shape)
+        if gi.dtype is not x.dtype:
+            gi = gi.to(x.dtype)
+        return gi
+    if type(gi) is not np.ndarray:
+        gi = np.asarray(gi)
+    if gi.shape != shape:
+        _shape_error(node, index, gi.shape, shape)
+    expected = x._data.dtype if isinstance(x, Tensor) else x.dtype
+    if gi.dtype != expected:
+        gi = gi.astype(expected)
+    return gi
+
+
+def _shape_error(node, index, got, expected):
+    raise RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {index} - got "
+        f"{list(got)} but expected shape compatible with {list(expected)}"
+    )
+
+
+def _check_versions(node):
+    op = node.op
+    if node.saved_versions is not None:
+        for i in op.saved_inputs:
+            x = node.inputs[i]
+            if isinstance(x, Tensor) and x._version[0] != node.saved_versions[i]:
+                _version_error(x, node.saved_versions[i])
+    if op.saves_out and node.out_version is not None:
+        counter, expected = node.out_version
+        if counter[0] != expected:
+            _version_error_out(node, counter[0], expected)
+
+
+def _describe(x) -> str:
+    return f"[torch.{_LEGACY_NAMES[x.dtype.name]} {list(x.shape)}]"
+
+
+_HINT = (
+    "Hint: enable anomaly detection to find the operation that failed to compute its "
+    "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+)
+
+
+def _version_error(x, expected):
+    producer = ""
+    if x.grad_fn is not None:
+        producer = f", which is output {x._output_nr} of {_short_name(x.grad_fn)},"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {_describe(x)}{producer} is at version {x._version[0]}; "
+        f"expected version {expected} instead. {_HINT}"
+    )
+
+
+def _version_error_out(node, current, expected):
+    out = node.out if node.op.n_outputs == 1 else node.out[0]
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [torch.{_LEGACY_NAMES[_dtype_name(out)]} {list(out.shape)}], "
+        f"which is output 0 of {_short_name(node)}, is at version {current}; expected "
+        f"version {expected} instead. {_HINT}"
+    )
+
+
+def _dtype_name(array) -> str:
+    from .._dtype import from_numpy_dtype
+
+    return from_numpy_dtype(array.dtype).name
+
+
+def _short_name(node) -> str:
+    return re.sub(r"Backward\d*$", "", node.name())
+
+
+class _FreedInput:
+    """What a node keeps of an input after its buffers are freed: the metadata only."""
+
+    __slots__ = ("shape", "ndim", "dtype", "_data")
+
+    def __init__(self, x):
+        self.shape = tuple(x.shape)
+        self.ndim = len(self.shape)
+        self.dtype = x.dtype
+        self._data = self
+
+
+def _free(node) -> None:
+    """Drop the saved values of a node once backward has used them (torch's default)."""
+    if node.freed:
+        return
+    node.freed = True
+    node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)
+    node.out = None
+
+
+def _call_tensor_hooks(node, grads, create_graph):
+    if node.pre_hooks:
+        for hook in node.pre_hooks:
+            result = hook(
+                tuple(_as_result(g, create_graph) if g is not None else None for g in grads)
+            )
+            if result is not None:
+                grads = [_unwrap(g, create_graph) for g in result]
+    if not node.tensor_hooks:
+        return grads
+    grads = list(grads)
+    for nr, hooks in node.tensor_hooks.items():
+        if grads[nr] is None:
+            continue
+        for hook in list(hooks):
+            result = hook(_as_result(grads[nr], create_graph))
+            if result is not None:
+                grads[nr] = _unwrap(result, create_graph)
+    return grads
+
+
+def _as_result(g, create_graph):
+    """A gradient as the Tensor handed to users (hooks, ``.grad``, ``autograd.grad``)."""
+    if isinstance(g, Tensor):
+        return g
+    return Tensor._make(np.array(g) if type(g) is not np.ndarray else g)
+
+
+def _unwrap(g, create_graph):
+    if create_graph or not isinstance(g, Tensor):
+        return g
+    return g._data
+
+
+def _accumulate(node, g, create_graph, only_leaves):
+    leaf = node.variable
+    if only_leaves is not None and id(leaf) not in only_leaves:
+        return
+    if leaf._hooks:
+        for hook in list(leaf._hooks):
+            result = hook(_as_result(g, create_graph))
+            if result is not None:
+                g = _unwrap(result, create_graph)
+    if create_graph:
+        g = _as_result(g, True)
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
+    elif leaf._grad is None:
+        # copy: the same array may also flow to other leaves (add passes g to both inputs)
+        leaf._grad = Tensor._make(np.array(g, dtype=leaf._data.dtype, copy=True))
+    elif leaf._grad._requires_grad:
+        leaf._grad = Tensor._make(leaf._grad._data + g)
+    else:
+        grad_data = leaf._grad._data
+        if grad_data.shape != np.shape(g):
+            raise RuntimeError("gradient shape does not match the accumulated .grad shape")
+        np.add(grad_data, g, out=grad_data, casting="unsafe")
+        leaf._grad._version[0] += 1
+    if leaf._post_accumulate_hooks:
+        for hook in list(leaf._post_accumulate_hooks):
+            hook(leaf)

@@ -1,0 +1,105 @@
+"""Argument handling shared by the op families: type promotion and scalar wrapping.
+
+``binary`` turns ``(tensor or number, tensor or number)`` into NumPy arrays of PyTorch's
+result dtype and calls the op; ``unary`` does the same for one input. float16 is computed
+in float32 and rounded back, as PyTorch's CPU kernels do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as dtypes
+from .._tensor import Tensor
+from ._registry import apply
+
+_FLOAT32 = np.dtype(np.float32)
+_FLOAT16 = np.dtype(np.float16)
+_NUMBER_TYPES = (int, float, bool, np.number, np.bool_)
+
+
+def common_dtype(a, b) -> dtypes.dtype:
+    """PyTorch's result dtype for an operation on ``a`` and ``b`` (tensors or numbers)."""
+    a_is_tensor = isinstance(a, Tensor)
+    b_is_tensor = isinstance(b, Tensor)
+    if a_is_tensor and b_is_tensor:
+        if a.dtype is b.dtype:
+            return a.dtype
+        dims, zeros = [], []
+        for t in (a, b):
+            (dims if t._data.ndim else zeros).append(t.dtype)
+        return dtypes.result_type(dims, zeros, [])
+    if a_is_tensor:
+        return _with_scalar(a, b)
+    if b_is_tensor:
+        return _with_scalar(b, a)
+    return dtypes.result_type([], [], [dtypes.scalar_dtype(a), dtypes.scalar_dtype(b)])
+
+
+def _with_scalar(t: Tensor, value) -> dtypes.dtype:
+    if not isinstance(value, _NUMBER_TYPES):
+        raise TypeError(
+            f"unsupported operand type: expected a Tensor or a number, got {type(value).__name__}"
+        )
+    d = t.dtype
+    category = d._category
+    if isinstance(value, bool | np.bool_):
+        return d
+    if isinstance(value, int | np.integer):
+        return d if category >= dtypes.INT else dtypes.int64
+    return d if category == dtypes.FLOAT else dtypes.get_default_dtype()
+
+
+def to_array(x, target: dtypes.dtype):
+    """The values of ``x`` (tensor or number) as an array/number of dtype ``target``."""
+    if isinstance(x, Tensor):
+        data = x._data
+        return (
+            data if data.dtype is target.np or data.dtype == target.np else data.astype(target.np)
+        )
+    if target._category == dtypes.FLOAT or isinstance(x, bool):
+        return x
+    return np.array(x).astype(target.np)
+
+
+def binary(op, a, b, params=(), to_float=False):
+    """Apply a two-input op with PyTorch's promotion.
+
+    ``to_float``: integer inputs are computed in the default float dtype (true division,
+    ``atan2``...).
+    """
+    common = common_dtype(a, b)
+    if to_float and common._category != dtypes.FLOAT:
+        common = dtypes.get_default_dtype()
+    array_a = to_array(a, common)
+    array_b = to_array(b, common)
+    if common is dtypes.float16:
+        return _in_float32(op, (a, b), params, (array_a, array_b))
+    return apply(op, (a, b), params, (array_a, array_b))
+
+
+def unary(op, x, params=(), to_float=False):
+    """Apply a one-input op; ``to_float`` computes integer inputs in the default float."""
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
+    data = x._data
+    if to_float and x.dtype._category != dtypes.FLOAT:
+        data = data.astype(dtypes.get_default_dtype().np)
+    if data.dtype is _FLOAT16 or data.dtype == _FLOAT16:
+        return _in_float32(op, (x,), params, (data,))
+    return apply(op, (x,), params, (data,))
+
+
+def _in_float32(op, inputs, params, arrays):
+    """Compute a float16 op in float32 and round the result back (PyTorch's opmath)."""
+    arrays = tuple(
+        a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == _FLOAT16 else a
+        for a in arrays
+    )
+    result = apply(op, inputs, params, arrays)
+    if result._data.dtype == _FLOAT32:
+        result._data = result._data.astype(np.float16)
+        result.dtype = dtypes.float16
+    return result

@@ -1,0 +1,347 @@
+"""Attach the operations to ``Tensor``: methods, operators and in-place variants.
+
+Nothing is defined twice: ``Tensor.exp`` *is* ``tracegrad.exp``, ``x + y`` calls
+``tracegrad.add``, and ``x.exp_()`` is ``inplace(tracegrad.exp, x)``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .._tensor import Tensor
+from . import arithmetic, comparison, elementwise, index, linalg, reduction, shape
+from ._inplace import inplace
+
+# public functions whose first argument is the tensor: each becomes a method
+METHOD_SOURCES = {
+    arithmetic: [
+        "add",
+        "sub",
+        "subtract",
+        "mul",
+        "multiply",
+        "div",
+        "divide",
+        "true_divide",
+        "floor_divide",
+        "remainder",
+        "fmod",
+        "pow",
+        "neg",
+        "negative",
+        "abs",
+        "absolute",
+        "sign",
+        "reciprocal",
+        "square",
+        "rsub",
+    ],
+    elementwise: [
+        "exp",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "expm1",
+        "sqrt",
+        "rsqrt",
+        "sin",
+        "cos",
+        "tan",
+        "asin",
+        "acos",
+        "atan",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "atan2",
+        "arctan2",
+        "sinh",
+        "cosh",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "erf",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "fix",
+        "frac",
+        "clamp",
+        "clip",
+        "maximum",
+        "minimum",
+        "lerp",
+    ],
+    comparison: [
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "not_equal",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "logical_and",
+        "logical_or",
+        "logical_xor",
+        "logical_not",
+        "bitwise_and",
+        "bitwise_or",
+        "bitwise_xor",
+        "bitwise_not",
+        "isnan",
+        "isinf",
+        "isfinite",
+        "isposinf",
+        "isneginf",
+        "isclose",
+        "allclose",
+        "equal",
+    ],
+    linalg: ["mm", "mv", "dot", "bmm", "matmul"],
+    reduction: ["sum", "mean"],
+    shape: [
+        "view",
+        "reshape",
+        "flatten",
+        "unflatten",
+        "permute",
+        "transpose",
+        "swapaxes",
+        "swapdims",
+        "t",
+        "unsqueeze",
+        "squeeze",
+        "expand",
+        "expand_as",
+        "broadcast_to",
+        "clone",
+        "contiguous",
+    ],
+    index: ["select", "index_put"],
+}
+
+# in-place variants ``name_`` of these methods
+INPLACE = [
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "neg",
+    "negative",
+    "abs",
+    "absolute",
+    "sign",
+    "reciprocal",
+    "square",
+    "exp",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "erf",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "clamp",
+    "clip",
+    "lerp",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "index_put",
+]
+
+
+def _make_inplace(name, fn):
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        return inplace(fn, self, *args, **kwargs)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place version of :meth:`{name}`."
+    return method
+
+
+def _reflected(fn):
+    def method(self, other):
+        return fn(other, self)
+
+    return method
+
+
+def _fill(source, value):
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions."
+            )
+        return shape.expand(value.to(source.dtype), *source.shape).clone()
+    return Tensor._make(np.full(source._data.shape, value, dtype=source._data.dtype))
+
+
+def fill_(self, value):
+    """Fill with ``value`` in place."""
+    return inplace(_fill, self, value)
+
+
+def zero_(self):
+    """Fill with zeros in place."""
+    return inplace(_fill, self, 0)
+
+
+def _copy(source, other):
+    if not isinstance(other, Tensor):
+        other = Tensor._make(np.asarray(other))
+    other = other.to(source.dtype) if other.dtype is not source.dtype else other
+    if other.shape != source.shape:
+        other = shape.expand(other, *source.shape)
+    return other.clone() if other._requires_grad else Tensor._make(other._data.copy())
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast to this shape, converted to this dtype) into this tensor."""
+    try:
+        np.broadcast_shapes(src.shape, self.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) must match the size "
+            f"of tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
+            f"{max(self.ndim - 1, 0)}"
+        ) from None
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    converted = _copy_result(self, src)
+    return inplace(lambda source, value: converted(source, value), self, src)
+
+
+def _copy_result(self, src):
+    def run(source, value):
+        result = _copy(source, value)
+        if result.dtype is not source.dtype:
+            result = result.to(source.dtype)
+        return result
+
+    return run
+
+
+def _setitem(self, key, value):
+    index.setitem(self, key, value)
+
+
+def _to_dtype(self, target):
+    return shape.to_dtype(self, target)
+
+
+def _pos(self):
+    return self
+
+
+def install() -> None:
+    """Attach all methods and operators to ``Tensor`` (called once on import)."""
+    for module, names in METHOD_SOURCES.items():
+        for name in names:
+            setattr(Tensor, name, getattr(module, name))
+    for name in INPLACE:
+        setattr(Tensor, name + "_", _make_inplace(name, getattr(Tensor, name)))
+    Tensor.fill_ = fill_
+    Tensor.zero_ = zero_
+    Tensor.copy_ = copy_
+    Tensor._to_dtype = _to_dtype
+    Tensor.__getitem__ = index.getitem
+    Tensor.__setitem__ = _setitem
+    operators = {
+        "__add__": arithmetic.add,
+        "__radd__": _reflected(arithmetic.add),
+        "__sub__": arithmetic.sub,
+        "__rsub__": _reflected(arithmetic.sub),
+        "__mul__": arithmetic.mul,
+        "__rmul__": _reflected(arithmetic.mul),
+        "__truediv__": arithmetic.div,
+        "__rtruediv__": _reflected(arithmetic.div),
+        "__floordiv__": arithmetic.floor_divide,
+        "__rfloordiv__": _reflected(arithmetic.floor_divide),
+        "__mod__": arithmetic.remainder,
+        "__rmod__": _reflected(arithmetic.remainder),
+        "__pow__": arithmetic.pow,
+        "__rpow__": _reflected(arithmetic.pow),
+        "__matmul__": linalg.matmul,
+        "__rmatmul__": _reflected(linalg.matmul),
+        "__and__": comparison.bitwise_and,
+        "__rand__": _reflected(comparison.bitwise_and),
+        "__or__": comparison.bitwise_or,
+        "__ror__": _reflected(comparison.bitwise_or),
+        "__xor__": comparison.bitwise_xor,
+        "__rxor__": _reflected(comparison.bitwise_xor),
+        "__eq__": comparison.eq,
+        "__ne__": comparison.ne,
+        "__lt__": comparison.lt,
+        "__le__": comparison.le,
+        "__gt__": comparison.gt,
+        "__ge__": comparison.ge,
+        "__neg__": arithmetic.neg,
+        "__abs__": arithmetic.abs,
+        "__pos__": _pos,
+        "__invert__": comparison.bitwise_not,
+    }
+    for name, fn in operators.items():
+        setattr(Tensor, name, fn)
+    augmented = {
+        "__iadd__": "add_",
+        "__isub__": "sub_",
+        "__imul__": "mul_",
+        "__itruediv__": "div_",
+        "__ifloordiv__": "floor_divide_",
+        "__imod__": "remainder_",
+        "__ipow__": "pow_",
+        "__iand__": "bitwise_and_",
+        "__ior__": "bitwise_or_",
+        "__ixor__": "bitwise_xor_",
+    }
+    for name, method in augmented.items():
+        setattr(Tensor, name, getattr(Tensor, method))

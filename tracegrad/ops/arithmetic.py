@@ -1,0 +1,515 @@
+"""Arithmetic with broadcasting: add, sub, mul, div, pow, remainder, neg, abs, ...
+
+Every binary rule undoes broadcasting with ``m.sum_to(grad, input.shape)``: if ``a`` of
+shape (3, 1) was stretched to (3, 4), each of its elements was used 4 times, so its
+gradient is the sum of the 4 gradients it fed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _dtype as dtypes
+from .._tensor import Tensor
+from ._dispatch import binary, common_dtype, to_array, unary
+from ._registry import Arg, Op, Sample, apply
+
+X = Arg((3, 4))
+POSITIVE = Arg((3, 4), low=0.5, high=2.0)
+BROADCAST_SAMPLES = [
+    Sample((Arg((3, 4)), Arg((3, 4)))),
+    Sample((Arg((3, 1)), Arg((4,))), note="broadcast both ways"),
+    Sample((Arg(()), Arg((2, 3))), note="0-d with a matrix"),
+    Sample((Arg((2, 3)), 1.5), note="python scalar"),
+]
+
+
+def _positive_broadcast_samples():
+    return [
+        Sample((Arg((3, 4)), Arg((3, 4), low=0.5, high=2.0))),
+        Sample((Arg((3, 1)), Arg((4,), low=0.5, high=2.0)), note="broadcast"),
+        Sample((Arg((2, 3)), 1.5), note="python scalar"),
+        Sample((Arg(()), Arg((2, 3), low=-2.0, high=-0.5)), note="0-d, negative divisor"),
+    ]
+
+
+# d(a + αb) = da + α db
+ADD = Op(
+    "add",
+    "AddBackward0",
+    forward=lambda xp, a, b, alpha: a + b if alpha == 1 else a + alpha * b,
+    vjp=(
+        lambda m, g, a, b, out, alpha: m.sum_to(g, a.shape),
+        lambda m, g, a, b, out, alpha: m.sum_to(g * alpha if alpha != 1 else g, b.shape),
+    ),
+    jvp="linear",
+    samples=BROADCAST_SAMPLES
+    + [
+        Sample((Arg((2, 3)), Arg((2, 3))), {"alpha": 2.5}, note="alpha"),
+    ],
+)
+
+# d(a − αb) = da − α db
+SUB = Op(
+    "sub",
+    "SubBackward0",
+    forward=lambda xp, a, b, alpha: a - b if alpha == 1 else a - alpha * b,
+    vjp=(
+        lambda m, g, a, b, out, alpha: m.sum_to(g, a.shape),
+        lambda m, g, a, b, out, alpha: m.sum_to(-g * alpha if alpha != 1 else -g, b.shape),
+    ),
+    jvp="linear",
+    samples=BROADCAST_SAMPLES
+    + [
+        Sample((Arg((2, 3)), Arg((2, 3))), {"alpha": 2.5}, note="alpha"),
+    ],
+)
+
+# number − α·tensor: d = −α da
+RSUB = Op(
+    "rsub",
+    "RsubBackward1",
+    forward=lambda xp, a, b, alpha: b - a if alpha == 1 else b - alpha * a,
+    vjp=(lambda m, g, a, b, out, alpha: -g * alpha if alpha != 1 else -g, None),
+    jvp="linear",
+    samples=[Sample((Arg((2, 3)), 1.5), call=lambda torch, x, s: s - x)],
+)
+
+# d(a ⊙ b) = da ⊙ b + a ⊙ db
+MUL = Op(
+    "mul",
+    "MulBackward0",
+    forward=lambda xp, a, b: a * b,
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g * b, a.shape),
+        lambda m, g, a, b, out: m.sum_to(g * a, b.shape),
+    ),
+    jvp="elementwise",
+    samples=BROADCAST_SAMPLES + [Sample((X,), call=lambda torch, x: x * x, note="x*x")],
+)
+
+# d(a / b) = da / b − a db / b²
+DIV = Op(
+    "div",
+    "DivBackward0",
+    forward=lambda xp, a, b: a / b,
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g / b, a.shape),
+        lambda m, g, a, b, out: m.sum_to(-g * a / (b * b), b.shape),
+    ),
+    jvp="elementwise",
+    samples=_positive_broadcast_samples(),
+)
+
+
+def _rounded_division(xp, a, b, rounding_mode):
+    quotient = a / b
+    if a.dtype.kind in "iub" if isinstance(a, np.ndarray) else False:
+        return _integer_division(a, b, rounding_mode)
+    if rounding_mode == "trunc":
+        return np.trunc(quotient)
+    return _floor_divide_float(a, b)
+
+
+def _floor_divide_float(a, b):
+    # PyTorch's floor division: floor((a - fmod(a, b)) / b), corrected by one when the
+    # remainder's sign differs from the divisor's (the result is then exact, like Python)
+    mod = np.fmod(a, b)
+    div = (a - mod) / b
+    adjust = (mod != 0) & ((b < 0) != (mod < 0))
+    div = np.where(adjust, div - 1, div)
+    floor_div = np.floor(div)
+    floor_div = np.where(div - floor_div > 0.5, floor_div + 1, floor_div)
+    return np.where(div == 0, np.copysign(np.zeros_like(div), a / b), floor_div)
+
+
+def _integer_division(a, b, rounding_mode):
+    if np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    if rounding_mode == "floor":
+        return np.floor_divide(a, b)
+    return (np.abs(a) // np.abs(b)) * np.sign(a) * np.sign(b)
+
+
+# rounding makes the result piecewise constant: the gradient is zero almost everywhere
+DIV_ROUNDED = Op(
+    "div_rounded",
+    "DivBackward2",
+    forward=_rounded_division,
+    vjp=(
+        lambda m, g, a, b, out, mode: m.sum_to(g * 0, a.shape),
+        lambda m, g, a, b, out, mode: m.sum_to(g * 0, b.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample(
+            (Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.5, high=2.0)),
+            {"rounding_mode": "floor"},
+            call=lambda torch, a, b, **k: torch.div(a, b, **k),
+        ),
+        Sample(
+            (Arg((3, 4), low=-5, high=5), Arg((4,), low=-2.0, high=-0.5)),
+            {"rounding_mode": "trunc"},
+            call=lambda torch, a, b, **k: torch.div(a, b, **k),
+        ),
+    ],
+    public="div",
+)
+
+
+def _remainder(xp, a, b):
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
+        if np.any(np.asarray(b) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return np.remainder(a, b)
+    # torch: r = fmod(a, b), moved into the divisor's sign; an exact zero keeps a's sign
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((np.asarray(b) < 0) != (mod < 0)), mod + b, mod)
+
+
+# a mod b = a − b·⌊a/b⌋: d = da − ⌊a/b⌋ db
+REMAINDER = Op(
+    "remainder",
+    "RemainderBackward1",
+    forward=_remainder,
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g, a.shape),
+        lambda m, g, a, b, out: (
+            m.sum_to(-g * ((a - out) / b).floor(), b.shape)
+            if not isinstance(g, np.ndarray)
+            else m.sum_to(-g * np.floor((a - out) / b), b.shape)
+        ),
+    ),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.7, high=2.0)))],
+)
+
+REMAINDER_SCALAR = Op(
+    "remainder_scalar",
+    "RemainderBackward0",
+    forward=_remainder,
+    vjp=(lambda m, g, a, b, out: g, None),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4), low=-5, high=5), 1.5), call=lambda torch, a, s: a % s)],
+    public="remainder",
+)
+
+
+def _fmod(xp, a, b):
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    return np.fmod(a, b)
+
+
+FMOD = Op(
+    "fmod",
+    "FmodBackward1",
+    forward=_fmod,
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g, a.shape),
+        lambda m, g, a, b, out: (
+            m.sum_to(-g * ((a - out) / b).trunc(), b.shape)
+            if not isinstance(g, np.ndarray)
+            else m.sum_to(-g * np.trunc((a - out) / b), b.shape)
+        ),
+    ),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.7, high=2.0)))],
+)
+
+
+def _pow_forward(xp, a, exponent):
+    # PyTorch evaluates these exponents with cheaper exact formulas; so do we, so that
+    # the results agree bit for bit
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if exponent == 2:
+        return a * a
+    if exponent == 3:
+        return a * a * a
+    if exponent == 0.5:
+        return np.sqrt(a)
+    if exponent == -0.5:
+        return 1 / np.sqrt(a)
+    if exponent == -1:
+        return 1 / a
+    if exponent == -2:
+        return 1 / (a * a)
+    return np.power(a, exponent)
+
+
+# d(aᵖ) = p·aᵖ⁻¹ da
+POW = Op(
+    "pow",
+    "PowBackward0",
+    forward=_pow_forward,
+    vjp=(lambda m, g, a, out, p: g * (p * a ** (p - 1)) if p != 0 else g * 0,),
+    jvp="elementwise",
+    samples=[
+        Sample((Arg((3, 4)), 2)),
+        Sample((Arg((3, 4)), 3)),
+        Sample((Arg((3, 4), low=0.5, high=2.0), 0.5)),
+        Sample((Arg((3, 4), low=0.5, high=2.0), -1.5)),
+        Sample((Arg((3, 4)), 0)),
+        Sample((Arg((3, 4)),), call=lambda torch, x: x.square(), note="square"),
+    ],
+)
+
+
+# d(aᵇ) = b·aᵇ⁻¹ da + aᵇ·log(a) db
+POW_TENSOR = Op(
+    "pow_tensor",
+    "PowBackward1",
+    forward=lambda xp, a, b: np.power(a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g * (b * a ** (b - 1)), a.shape),
+        lambda m, g, a, b, out: m.sum_to(g * m.where(a == 0, 0 * out, out * m.log(a)), b.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample((Arg((3, 4), low=0.5, high=2.0), Arg((3, 4)))),
+        Sample((Arg((3, 1), low=0.5, high=2.0), Arg((4,)))),
+    ],
+    public="pow",
+)
+
+# d(sᵇ) = sᵇ·log(s) db for a number s
+RPOW = Op(
+    "rpow",
+    "PowBackward2",
+    forward=lambda xp, b, base: np.power(base, b),
+    vjp=(lambda m, g, b, base, out: g * out * math.log(base) if base > 0 else g * 0, None),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4)), 2.5), call=lambda torch, x, s: s**x)],
+    public="pow",
+)
+
+NEG = Op(
+    "neg",
+    "NegBackward0",
+    forward=lambda xp, a: -a,
+    vjp=(lambda m, g, a, out: -g,),
+    jvp="linear",
+    samples=[Sample((X,)), Sample((Arg(()),))],
+)
+
+# d|a| = sign(a) da  (PyTorch uses 0 at a = 0)
+ABS = Op(
+    "abs",
+    "AbsBackward0",
+    forward=lambda xp, a: np.abs(a),
+    vjp=(lambda m, g, a, out: g * m.sign(a),),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4), values=[[-2.0, -1.0, 0.5, 1.0]] * 3),)), Sample((X,))],
+)
+
+SIGN = Op(
+    "sign",
+    "SignBackward0",
+    forward=lambda xp, a: np.sign(a),
+    vjp=(lambda m, g, a, out: g * 0,),
+    jvp="elementwise",
+    samples=[Sample((X,))],
+)
+
+# d(1/a) = −da / a²
+RECIPROCAL = Op(
+    "reciprocal",
+    "ReciprocalBackward0",
+    forward=lambda xp, a: 1 / a,
+    vjp=(lambda m, g, a, out: -g * (out * out),),
+    jvp="elementwise",
+    samples=[Sample((POSITIVE,)), Sample((Arg((3,), low=-2.0, high=-0.5),))],
+)
+
+FLOOR_DIVIDE = Op(
+    "floor_divide",
+    "FloorDivideBackward0",
+    forward=lambda xp, a, b: _rounded_division(xp, a, b, "floor"),
+    differentiable=False,
+    samples=[
+        Sample(
+            (Arg((3, 4), low=-5, high=5, grad=False), Arg((3, 4), low=0.5, high=2.0, grad=False))
+        )
+    ],
+)
+
+
+# ------------------------------------------------------------------ public functions
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other``, broadcasting; ``out = a + αb``."""
+    if not isinstance(input, Tensor):
+        return _finish(
+            binary(ADD, other, input, (alpha,))
+            if alpha == 1
+            else binary(ADD, _as_tensor(input, other), other, (alpha,)),
+            out,
+        )
+    return _finish(binary(ADD, input, other, (alpha,)), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``, broadcasting."""
+    if not isinstance(input, Tensor):
+        return _finish(rsub(other, input, alpha=alpha), out)
+    _check_not_bool_sub(input, other)
+    return _finish(binary(SUB, input, other, (alpha,)), out)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (reflected subtraction)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    _check_not_bool_sub(input, other)
+    return binary(RSUB, input, other, (alpha,))
+
+
+def _check_not_bool_sub(a, b):
+    if getattr(a, "dtype", None) is dtypes.bool and (
+        getattr(b, "dtype", None) is dtypes.bool or isinstance(b, bool)
+    ):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead."
+        )
+
+
+def mul(input, other, *, out=None):
+    """Elementwise product ``input * other``, broadcasting."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _finish(binary(MUL, input, other), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """Elementwise ``input / other``; integers divide to the default float dtype.
+
+    ``rounding_mode``: ``None`` (true division), ``"trunc"`` or ``"floor"``.
+    """
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(
+                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                f"'{rounding_mode}'"
+            )
+        return _finish(binary(DIV_ROUNDED, _as_tensor(input, other), other, (rounding_mode,)), out)
+    if not isinstance(input, Tensor):
+        return _finish(reciprocal(_float(other)) * input, out)
+    return _finish(binary(DIV, input, other, to_float=True), out)
+
+
+divide = div
+true_divide = div
+
+
+def floor_divide(input, other, *, out=None):
+    """Elementwise ``floor(input / other)`` (Python's ``//``)."""
+    return _finish(binary(FLOOR_DIVIDE, _as_tensor(input, other), other), out)
+
+
+def remainder(input, other, *, out=None):
+    """Elementwise remainder with the sign of the divisor (Python's ``%``)."""
+    input = _as_tensor(input, other)
+    if isinstance(other, Tensor):
+        return _finish(binary(REMAINDER, input, other), out)
+    return _finish(binary(REMAINDER_SCALAR, input, other), out)
+
+
+def fmod(input, other, *, out=None):
+    """Elementwise remainder with the sign of the dividend (C's ``fmod``)."""
+    return _finish(binary(FMOD, input, other), out)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001 - torch.pow
+    """Elementwise power ``input ** exponent``; either may be a number."""
+    if not isinstance(input, Tensor):
+        exponent_tensor = exponent
+        common = common_dtype(input, exponent_tensor)
+        return _finish(
+            apply(RPOW, (exponent_tensor, input), (), (to_array(exponent_tensor, common), input)),
+            out,
+        )
+    if isinstance(exponent, Tensor):
+        return _finish(binary(POW_TENSOR, input, exponent), out)
+    common = common_dtype(input, exponent)
+    if common is not input.dtype:
+        return _finish(binary(POW_TENSOR, input.to(common), exponent), out)
+    return _finish(unary(POW, input, (exponent,)), out)
+
+
+def square(input, *, out=None):
+    """Elementwise ``input ** 2``."""
+    if input.dtype is dtypes.bool:
+        input = input.to(dtypes.int64)
+    return pow(input, 2, out=out)
+
+
+def neg(input, *, out=None):
+    """Elementwise ``-input``."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return _finish(unary(NEG, input), out)
+
+
+negative = neg
+
+
+def abs(input, *, out=None):  # noqa: A001 - torch.abs
+    """Elementwise absolute value."""
+    return _finish(unary(ABS, input), out)
+
+
+absolute = abs
+
+
+def sign(input, *, out=None):
+    """Elementwise sign: -1, 0 or 1."""
+    return _finish(unary(SIGN, input), out)
+
+
+def reciprocal(input, *, out=None):
+    """Elementwise ``1 / input`` (integers give the default float dtype)."""
+    return _finish(unary(RECIPROCAL, input, to_float=True), out)
+
+
+def _float(x):
+    if isinstance(x, Tensor) and not x.dtype.is_floating_point:
+        return x.to(dtypes.get_default_dtype())
+    return x
+
+
+def _as_tensor(x, like):
+    if isinstance(x, Tensor):
+        return x
+    from .._creation import scalar_tensor_like
+
+    return scalar_tensor_like(x, like)
+
+
+def _finish(result, out):
+    """Support ``out=``: copy the result into ``out`` (resized like torch)."""
+    if out is None:
+        return result
+    if out._requires_grad and result._requires_grad:
+        raise RuntimeError(
+            "add(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    if out._data.shape != result._data.shape:
+        out._data = np.empty(result._data.shape, dtype=out._data.dtype)
+    np.copyto(out._data, result._data, casting="unsafe")
+    out._version[0] += 1
+    return out

@@ -1,0 +1,233 @@
+"""Comparisons, logical and bitwise operations, and NaN/Inf tests: bool results, no gradient.
+
+They are still registry entries (``differentiable=False``), so their samples are checked
+against PyTorch like every other op.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as dtypes
+from .._tensor import Tensor
+from ._dispatch import binary, common_dtype, to_array
+from ._registry import Arg, Op, Sample, apply
+
+INTS = Arg((3, 4), low=-3, high=3, dtype="int64", grad=False)
+FLOATS = Arg((3, 4), low=-1, high=1, grad=False)
+BOOLS = Arg((3, 4), dtype="bool", grad=False)
+
+
+def _comparison(name, forward):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=forward,
+        differentiable=False,
+        samples=[
+            Sample((INTS, Arg((3, 4), low=-3, high=3, dtype="int64", grad=False))),
+            Sample((FLOATS, Arg((4,), low=-1, high=1, grad=False))),
+            Sample((INTS, 1)),
+            Sample((FLOATS, 0.25)),
+        ],
+    )
+
+
+EQ = _comparison("eq", lambda xp, a, b: np.equal(a, b))
+NE = _comparison("ne", lambda xp, a, b: np.not_equal(a, b))
+LT = _comparison("lt", lambda xp, a, b: np.less(a, b))
+LE = _comparison("le", lambda xp, a, b: np.less_equal(a, b))
+GT = _comparison("gt", lambda xp, a, b: np.greater(a, b))
+GE = _comparison("ge", lambda xp, a, b: np.greater_equal(a, b))
+
+
+def _logical(name, forward):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=forward,
+        differentiable=False,
+        samples=[
+            Sample((BOOLS, BOOLS)),
+            Sample((INTS, FLOATS)),
+        ],
+    )
+
+
+LOGICAL_AND = _logical("logical_and", lambda xp, a, b: np.logical_and(a, b))
+LOGICAL_OR = _logical("logical_or", lambda xp, a, b: np.logical_or(a, b))
+LOGICAL_XOR = _logical("logical_xor", lambda xp, a, b: np.logical_xor(a, b))
+LOGICAL_NOT = Op(
+    "logical_not",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.logical_not(a),
+    differentiable=False,
+    samples=[Sample((BOOLS,)), Sample((INTS,))],
+)
+
+
+def _bitwise(name, forward):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=forward,
+        differentiable=False,
+        samples=[
+            Sample((BOOLS, BOOLS)),
+            Sample((INTS, Arg((3, 4), low=-3, high=3, dtype="int64", grad=False))),
+        ],
+    )
+
+
+BITWISE_AND = _bitwise("bitwise_and", lambda xp, a, b: np.bitwise_and(a, b))
+BITWISE_OR = _bitwise("bitwise_or", lambda xp, a, b: np.bitwise_or(a, b))
+BITWISE_XOR = _bitwise("bitwise_xor", lambda xp, a, b: np.bitwise_xor(a, b))
+BITWISE_NOT = Op(
+    "bitwise_not",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.invert(a),
+    differentiable=False,
+    samples=[Sample((BOOLS,)), Sample((INTS,))],
+)
+
+SPECIALS = Arg(
+    (2, 3), values=[[0.0, float("nan"), float("inf")], [-float("inf"), 1.0, -2.0]], grad=False
+)
+ISNAN = Op(
+    "isnan",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.isnan(a),
+    differentiable=False,
+    samples=[Sample((SPECIALS,)), Sample((INTS,))],
+)
+ISINF = Op(
+    "isinf",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.isinf(a),
+    differentiable=False,
+    samples=[Sample((SPECIALS,))],
+)
+ISFINITE = Op(
+    "isfinite",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.isfinite(a),
+    differentiable=False,
+    samples=[Sample((SPECIALS,))],
+)
+ISPOSINF = Op(
+    "isposinf",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.isposinf(a),
+    differentiable=False,
+    samples=[Sample((SPECIALS,))],
+)
+ISNEGINF = Op(
+    "isneginf",
+    "NotDifferentiable",
+    forward=lambda xp, a: np.isneginf(a),
+    differentiable=False,
+    samples=[Sample((SPECIALS,))],
+)
+
+
+def _binary_function(op, doc, bool_only=False):
+    def function(input, other, *, out=None):
+        from .arithmetic import _finish
+
+        if not isinstance(input, Tensor):
+            input = Tensor._make(np.asarray(input))
+        if bool_only and (
+            input.dtype.is_floating_point
+            or getattr(other, "dtype", dtypes.int64).is_floating_point
+            or isinstance(other, float)
+        ):
+            raise RuntimeError(f"\"{op.name}_cpu\" not implemented for 'Float'")
+        return _finish(binary(op, input, other), out)
+
+    function.__name__ = op.name
+    function.__doc__ = doc
+    return function
+
+
+eq = _binary_function(EQ, "Elementwise ``input == other`` (bool result).")
+ne = _binary_function(NE, "Elementwise ``input != other``.")
+lt = _binary_function(LT, "Elementwise ``input < other``.")
+le = _binary_function(LE, "Elementwise ``input <= other``.")
+gt = _binary_function(GT, "Elementwise ``input > other``.")
+ge = _binary_function(GE, "Elementwise ``input >= other``.")
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+def _logical_function(op, doc):
+    def function(input, other, *, out=None):
+        from .arithmetic import _finish
+
+        return _finish(apply(op, (input, other)), out)
+
+    function.__name__ = op.name
+    function.__doc__ = doc
+    return function
+
+
+logical_and = _logical_function(LOGICAL_AND, "Elementwise logical AND (nonzero is True).")
+logical_or = _logical_function(LOGICAL_OR, "Elementwise logical OR.")
+logical_xor = _logical_function(LOGICAL_XOR, "Elementwise logical XOR.")
+bitwise_and = _binary_function(BITWISE_AND, "Elementwise AND of bools or integer bits.", True)
+bitwise_or = _binary_function(BITWISE_OR, "Elementwise OR of bools or integer bits.", True)
+bitwise_xor = _binary_function(BITWISE_XOR, "Elementwise XOR of bools or integer bits.", True)
+
+
+def logical_not(input, *, out=None):
+    """Elementwise logical NOT."""
+    return apply(LOGICAL_NOT, (input,))
+
+
+def bitwise_not(input, *, out=None):
+    """Elementwise NOT of bools or integer bits (``~``)."""
+    if input.dtype.is_floating_point:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return apply(BITWISE_NOT, (input,))
+
+
+def isnan(input):
+    """True where the element is NaN."""
+    return apply(ISNAN, (input,))
+
+
+def isinf(input):
+    """True where the element is +inf or -inf."""
+    return apply(ISINF, (input,))
+
+
+def isfinite(input):
+    """True where the element is neither NaN nor infinite."""
+    return apply(ISFINITE, (input,))
+
+
+def isposinf(input):
+    """True where the element is +inf."""
+    return apply(ISPOSINF, (input,))
+
+
+def isneginf(input):
+    """True where the element is -inf."""
+    return apply(ISNEGINF, (input,))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|input - other| <= atol + rtol * |other|``."""
+    common = common_dtype(input, other)
+    a, b = to_array(input, common), to_array(other, common)
+    return Tensor._make(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """True when every element is ``isclose``."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other) -> bool:
+    """True when both tensors have the same shape and elements."""
+    return input.shape == other.shape and bool((input._data == other._data).all())
