@@ -1,126 +1,22 @@
 """Every operation of tracegrad, one family per file, all listed in ``REGISTRY``.
 
-This package also attaches the operations to ``Tensor`` as methods (``x.exp()``),
-operators (``x + y``) and in-place variants (``x.add_(y)``).
+Each family module defines its ops (registry entries), its public functions (its
+``__all__``) and the names that are also Tensor methods (``METHODS``); ``_methods``
+attaches those to ``Tensor`` as methods, operators and in-place variants.
 """
 
 from __future__ import annotations
 
-from .._tensor import Tensor
-from ._registry import REGISTRY, Arg, Op, Sample, apply
-from .arithmetic import (
-    abs,
-    absolute,
-    add,
-    div,
-    divide,
-    floor_divide,
-    fmod,
-    mul,
-    multiply,
-    neg,
-    negative,
-    pow,
-    reciprocal,
-    remainder,
-    rsub,
-    sign,
-    square,
-    sub,
-    subtract,
-    true_divide,
-)
-from .comparison import (
-    allclose,
-    bitwise_and,
-    bitwise_not,
-    bitwise_or,
-    bitwise_xor,
-    eq,
-    equal,
-    ge,
-    greater,
-    greater_equal,
-    gt,
-    isclose,
-    isfinite,
-    isinf,
-    isnan,
-    isneginf,
-    isposinf,
-    le,
-    less,
-    less_equal,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    lt,
-    ne,
-    not_equal,
-)
-from .elementwise import (
-    acos,
-    arccos,
-    arcsin,
-    arctan,
-    arctan2,
-    asin,
-    atan,
-    atan2,
-    ceil,
-    clamp,
-    clip,
-    cos,
-    cosh,
-    erf,
-    exp,
-    expm1,
-    fix,
-    floor,
-    frac,
-    lerp,
-    log,
-    log1p,
-    log2,
-    log10,
-    maximum,
-    minimum,
-    relu,
-    round,
-    rsqrt,
-    sigmoid,
-    sin,
-    sinh,
-    sqrt,
-    tan,
-    tanh,
-    trunc,
-    where,
-)
-from .index import index_put, select
-from .linalg import bmm, dot, matmul, mm, mv
-from .reduction import mean, sum
-from .shape import (
-    broadcast_to,
-    clone,
-    contiguous,
-    expand,
-    expand_as,
-    flatten,
-    permute,
-    reshape,
-    squeeze,
-    swapaxes,
-    swapdims,
-    t,
-    to_dtype,
-    transpose,
-    unflatten,
-    unsqueeze,
-    view,
-)
 from .._creation import ones_like, zeros_like
 from ._inplace import inplace
+from ._registry import REGISTRY, Arg, Op, Sample, apply
+from .arithmetic import *  # noqa: F403
+from .comparison import *  # noqa: F403
+from .elementwise import *  # noqa: F403
+from .index import *  # noqa: F403
+from .linalg import *  # noqa: F403
+from .reduction import *  # noqa: F403
+from .shape import *  # noqa: F403
+from .shape import to_dtype
 
 __all__ = [name for name in dir() if not name.startswith("_")]

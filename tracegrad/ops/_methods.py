@@ -1,5 +1,7 @@
 """Attach the operations to ``Tensor``: methods, operators and in-place variants.
 
+Each family module lists its ``METHODS`` and ``INPLACE_METHODS``; this file binds them.
+
 Nothing is defined twice: ``Tensor.exp`` *is* ``tracegrad.exp``, ``x + y`` calls
 ``tracegrad.add``, and ``x.exp_()`` is ``inplace(tracegrad.exp, x)``.
 """
@@ -14,187 +16,7 @@ from .._tensor import Tensor
 from . import arithmetic, comparison, elementwise, index, linalg, reduction, shape
 from ._inplace import inplace
 
-# public functions whose first argument is the tensor: each becomes a method
-METHOD_SOURCES = {
-    arithmetic: [
-        "add",
-        "sub",
-        "subtract",
-        "mul",
-        "multiply",
-        "div",
-        "divide",
-        "true_divide",
-        "floor_divide",
-        "remainder",
-        "fmod",
-        "pow",
-        "neg",
-        "negative",
-        "abs",
-        "absolute",
-        "sign",
-        "reciprocal",
-        "square",
-        "rsub",
-    ],
-    elementwise: [
-        "exp",
-        "log",
-        "log2",
-        "log10",
-        "log1p",
-        "expm1",
-        "sqrt",
-        "rsqrt",
-        "sin",
-        "cos",
-        "tan",
-        "asin",
-        "acos",
-        "atan",
-        "arcsin",
-        "arccos",
-        "arctan",
-        "atan2",
-        "arctan2",
-        "sinh",
-        "cosh",
-        "tanh",
-        "sigmoid",
-        "relu",
-        "erf",
-        "floor",
-        "ceil",
-        "round",
-        "trunc",
-        "fix",
-        "frac",
-        "clamp",
-        "clip",
-        "maximum",
-        "minimum",
-        "lerp",
-    ],
-    comparison: [
-        "eq",
-        "ne",
-        "lt",
-        "le",
-        "gt",
-        "ge",
-        "not_equal",
-        "less",
-        "less_equal",
-        "greater",
-        "greater_equal",
-        "logical_and",
-        "logical_or",
-        "logical_xor",
-        "logical_not",
-        "bitwise_and",
-        "bitwise_or",
-        "bitwise_xor",
-        "bitwise_not",
-        "isnan",
-        "isinf",
-        "isfinite",
-        "isposinf",
-        "isneginf",
-        "isclose",
-        "allclose",
-        "equal",
-    ],
-    linalg: ["mm", "mv", "dot", "bmm", "matmul"],
-    reduction: ["sum", "mean"],
-    shape: [
-        "view",
-        "reshape",
-        "flatten",
-        "unflatten",
-        "permute",
-        "transpose",
-        "swapaxes",
-        "swapdims",
-        "t",
-        "unsqueeze",
-        "squeeze",
-        "expand",
-        "expand_as",
-        "broadcast_to",
-        "clone",
-        "contiguous",
-    ],
-    index: ["select", "index_put"],
-}
-
-# in-place variants ``name_`` of these methods
-INPLACE = [
-    "add",
-    "sub",
-    "subtract",
-    "mul",
-    "multiply",
-    "div",
-    "divide",
-    "true_divide",
-    "floor_divide",
-    "remainder",
-    "fmod",
-    "pow",
-    "neg",
-    "negative",
-    "abs",
-    "absolute",
-    "sign",
-    "reciprocal",
-    "square",
-    "exp",
-    "log",
-    "log2",
-    "log10",
-    "log1p",
-    "expm1",
-    "sqrt",
-    "rsqrt",
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "atan2",
-    "sinh",
-    "cosh",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "erf",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "fix",
-    "frac",
-    "clamp",
-    "clip",
-    "lerp",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "logical_not",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "bitwise_not",
-    "index_put",
-]
+FAMILIES = (arithmetic, comparison, elementwise, index, linalg, reduction, shape)
 
 
 def _make_inplace(name, fn):
@@ -284,11 +106,11 @@ def _pos(self):
 
 def install() -> None:
     """Attach all methods and operators to ``Tensor`` (called once on import)."""
-    for module, names in METHOD_SOURCES.items():
-        for name in names:
+    for module in FAMILIES:
+        for name in module.METHODS:
             setattr(Tensor, name, getattr(module, name))
-    for name in INPLACE:
-        setattr(Tensor, name + "_", _make_inplace(name, getattr(Tensor, name)))
+        for name in module.INPLACE_METHODS:
+            setattr(Tensor, name + "_", _make_inplace(name, getattr(Tensor, name)))
     Tensor.fill_ = fill_
     Tensor.zero_ = zero_
     Tensor.copy_ = copy_

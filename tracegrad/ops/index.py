@@ -255,3 +255,9 @@ def select(input, dim, index):
             f"dimension {dim}"
         )
     return as_view(apply(SELECT, (input,), (dim, int(index))), input)
+
+
+# the torch namespace functions of this family, and those that are also Tensor methods
+__all__ = ["index_put", "select"]
+METHODS = ["select", "index_put"]
+INPLACE_METHODS = ["index_put"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._dispatch import common_dtype, to_array
 from ._registry import Arg, Op, Sample, apply
 
 # dY = dA·B + A·dB  ⇒  ∂f/∂A = G Bᵀ,  ∂f/∂B = Aᵀ G
@@ -242,4 +241,7 @@ def _batched_rows(t) -> int:
     return rows
 
 
-__all__ = ["mm", "mv", "dot", "bmm", "matmul", "common_dtype", "to_array"]
+# the torch namespace functions of this family, and those that are also Tensor methods
+__all__ = ["bmm", "dot", "matmul", "mm", "mv"]
+METHODS = ["mm", "mv", "dot", "bmm", "matmul"]
+INPLACE_METHODS = []

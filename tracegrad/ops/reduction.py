@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _wrap_dim
 from ._registry import Arg, Op, Sample, apply
 
 X = Arg((3, 4))
@@ -154,4 +154,7 @@ def _type_word(d) -> str:
     }.get(d.name, d.name)
 
 
-__all__ = ["sum", "mean", "normalize_dims", "Tensor"]
+# the torch namespace functions of this family, and those that are also Tensor methods
+__all__ = ["mean", "sum"]
+METHODS = ["sum", "mean"]
+INPLACE_METHODS = []

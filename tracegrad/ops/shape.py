@@ -413,3 +413,43 @@ def to_dtype(input, target) -> Tensor:
             return apply(TO_COPY, (input,), (target.np,))
         return Tensor._make(array)
     return Tensor._make(data.astype(target.np))
+
+
+# the torch namespace functions of this family, and those that are also Tensor methods
+__all__ = [
+    "broadcast_to",
+    "clone",
+    "contiguous",
+    "expand",
+    "expand_as",
+    "flatten",
+    "permute",
+    "reshape",
+    "squeeze",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "transpose",
+    "unflatten",
+    "unsqueeze",
+    "view",
+]
+METHODS = [
+    "view",
+    "reshape",
+    "flatten",
+    "unflatten",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "unsqueeze",
+    "squeeze",
+    "expand",
+    "expand_as",
+    "broadcast_to",
+    "clone",
+    "contiguous",
+]
+INPLACE_METHODS = []
