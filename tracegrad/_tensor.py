@@ -16,6 +16,8 @@ the class as a method by the ops package. This file keeps attributes and convers
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from . import _dtype as dtypes
@@ -182,7 +184,7 @@ class Tensor:
             )
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients"
+                "only Tensors of floating point dtype can require gradients"
             )
         self._requires_grad = bool(flag)
 
@@ -499,8 +501,22 @@ class Tensor:
         """Keep ``.grad`` for this non-leaf tensor after ``backward()``."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
-            self._retains_grad = True
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        reference = weakref.ref(self)
+
+        def keep(grad):
+            tensor = reference()
+            if tensor is not None:
+                # like torch: the first gradient is copied, later ones are added
+                tensor._grad = grad.detach().clone() if tensor._grad is None else (
+                    tensor._grad + grad.detach())
+
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(keep)
+        self.grad_fn._register_tensor_hook(self._output_nr, self)
 
     @property
     def retains_grad(self) -> bool:

@@ -362,7 +362,7 @@ class _FreedInput:
     def __init__(self, x):
         self.shape = tuple(x.shape)
         self.ndim = len(self.shape)
-        self.dtype = x.dtype
+        self.dtype = x._data.dtype  # the NumPy dtype, as rules on the fast path see it
         self._data = self
 
 
