@@ -17,13 +17,18 @@ The bulk of the stream is produced by NumPy's own ``MT19937`` bit generator (the
 after loading it with the key that torch's seeding produces; tempering of the values that are
 left in the current block is done here.
 
-Floating-point details matter for bit identity.  PyTorch's CPU distribution kernels are compiled
-for the AVX2 instruction set with FMA contraction, so ``a * b + c`` in a kernel is usually one
-fused multiply-add (a single rounding).  NumPy has no FMA, so exact emulations are used
-(``_fma32`` and ``_fma64``).  Transcendental functions that torch takes from the C library
-(``log``, ``log1p``, ``sin``, ``cos`` in double precision) are taken from Python's ``math``
-module, which calls the same C library.  The float32 normal sampler uses torch's own AVX2
-polynomial approximations (``avx_mathfun.h``), re-implemented here operation for operation.
+Floating-point details matter for bit identity.  On x86 CPUs with AVX2 (AVX-512 ones included)
+torch runs the copies of its CPU distribution kernels that were compiled for AVX2 with FMA
+contraction, so ``a * b + c`` in a kernel is often one fused multiply-add (a single rounding).
+NumPy has no FMA, so exact emulations are used (``_fma32`` and ``_fma64``).  Transcendental
+functions that torch takes from the C library (``log``, ``log1p``, ``sin``, ``cos`` in double
+precision) are taken from Python's ``math`` module, which calls the same C library.  The
+float32/float16 normal sampler uses torch's own AVX2 polynomial approximations of log and
+sincos (``avx_mathfun.h``), re-implemented here operation for operation (and FMA for FMA, as
+read from libtorch's machine code).  torch's generic kernels (CPUs without AVX2, or
+``ATEN_CPU_CAPABILITY=default``) round differently in three places -- float32/float16 normal
+with 16 or more elements, ``uniform`` with bounds other than [0, 1), and ``normal`` with a
+mean/std on fewer than 16 elements -- and are not reproduced.
 
 This module depends on NumPy only and works on plain arrays; it knows nothing about tensors.
 """
@@ -34,6 +39,7 @@ import math
 import operator
 import os
 import warnings
+from fractions import Fraction
 
 import numpy as np
 
@@ -113,7 +119,7 @@ def _dtype_name(dtype: np.dtype) -> str:
 
 
 def _not_implemented(kernel: str, dtype: np.dtype) -> RuntimeError:
-    return RuntimeError(f'"{kernel}" not implemented for \'{_dtype_name(dtype)}\'')
+    return RuntimeError(f"\"{kernel}\" not implemented for '{_dtype_name(dtype)}'")
 
 
 def _as_shape(shape) -> tuple[int, ...]:
@@ -123,10 +129,25 @@ def _as_shape(shape) -> tuple[int, ...]:
     for s in shape:
         if s < 0:
             dims = ", ".join(str(d) for d in shape)
-            raise RuntimeError(
-                f"Trying to create tensor with negative dimension {s}: [{dims}]"
-            )
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{dims}]")
     return shape
+
+
+def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """Broadcast two shapes, failing with torch's infer_size message."""
+    ndim = max(len(a), len(b))
+    out = []
+    for i in range(ndim - 1, -1, -1):
+        offset = ndim - 1 - i
+        size_a = a[len(a) - 1 - offset] if offset < len(a) else 1
+        size_b = b[len(b) - 1 - offset] if offset < len(b) else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+                f"at non-singleton dimension {i}"
+            )
+        out.append(size_a if size_b == 1 else size_b)
+    return tuple(reversed(out))
 
 
 def _numel(shape: tuple[int, ...]) -> int:
@@ -237,24 +258,37 @@ def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _fma64(a, b, c) -> np.ndarray:
     """Correctly rounded double ``a * b + c`` (like C ``fma``), after Boldo and Melquiond:
-    exact product (uh + ul), exact sum c + uh = th + tl, then RN(th + RO(tl + ul))."""
+    exact product (uh + ul), exact sum c + uh = th + tl, then RN(th + RO(tl + ul)).
+    The error-free steps need the exponents away from the ends of the double range; the few
+    elements that are not (tiny or huge, e.g. subnormal results) are computed exactly with
+    rational arithmetic instead."""
     a, b, c = np.broadcast_arrays(
         np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)
     )
-    scale = 1.0
-    big = max(float(np.max(np.abs(b), initial=0.0)), float(np.max(np.abs(c), initial=0.0)))
-    if big > 2.0**990:  # keep the splitting step away from overflow
-        scale = 2.0**-64
-        b = b * scale
-        c = c * scale
-    uh, ul = _two_prod(a, b)
-    th, tl = _two_sum(c, uh)
-    w, werr = _two_sum(tl, ul)
-    v = _round_to_odd(w, werr)
-    out = th + v
-    if scale != 1.0:
-        out = out / scale
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        uh, ul = _two_prod(a, b)
+        th, tl = _two_sum(c, uh)
+        w, werr = _two_sum(tl, ul)
+        out = th + _round_to_odd(w, werr)
+        risky = (np.maximum(np.abs(a), np.abs(b)) > 2.0**995) | ~np.isfinite(out)
+        risky |= (uh != 0) & (np.abs(uh) < 2.0**-960)
+        risky |= (out != 0) & (np.abs(out) < 2.0**-960)
+        for i in np.flatnonzero(risky):
+            out.flat[i] = _fma_exact(float(a.flat[i]), float(b.flat[i]), float(c.flat[i]))
     return out
+
+
+def _fma_exact(x: float, y: float, z: float) -> float:
+    """Scalar fma through exact rational arithmetic (slow; used for extreme exponents)."""
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
+        return x * y + z
+    exact = Fraction(x) * Fraction(y) + Fraction(z)
+    if exact == 0:
+        return x * y + z  # the sign of an exact zero, as IEEE addition gives it
+    try:
+        return float(exact)  # int / int: correctly rounded, subnormals included
+    except OverflowError:
+        return math.copysign(math.inf, exact)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,15 +407,13 @@ class Generator:
         then returns ``temper(state[next++])``.  Values still left in the current block are
         tempered here; the rest comes from NumPy's MT19937 loaded with the same key."""
         out = np.empty(n, dtype=np.uint32)
-        take = min(n, self._left - 1)
-        if take > 0:
-            if self._next + take > _N:
+        take = max(0, min(n, self._left - 1))
+        if take:
+            if self._next + take > _N:  # only a hand-made state can get here
                 raise RuntimeError("Invalid mt19937 state")
             out[:take] = _temper(self._key[self._next : self._next + take])
             self._next += take
             self._left -= take
-        else:
-            take = 0
         rest = n - take
         if rest > 0:
             self._bitgen.state = {
@@ -403,9 +435,7 @@ class Generator:
 
     def _uniform_float(self, n: int) -> np.ndarray:
         """n float uniforms in [0, 1): 24 random bits of ``random()`` times 2**-24."""
-        return (self._random32(n) & np.uint32(0xFFFFFF)).astype(np.float32) * np.float32(
-            2.0**-24
-        )
+        return (self._random32(n) & np.uint32(0xFFFFFF)).astype(np.float32) * np.float32(2.0**-24)
 
     def _uniform_double(self, n: int) -> np.ndarray:
         """n double uniforms in [0, 1): 53 random bits of ``random64()`` times 2**-53."""
@@ -630,14 +660,16 @@ def _normal_scalar(gen: Generator, n: int, dtype: np.dtype, mean: float, std: fl
     return _to_dtype(values, dtype)
 
 
-def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
+def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0, *, contiguous=True) -> np.ndarray:
     """torch.randn / Tensor.normal_(mean, std) / torch.normal(mean, std, size) (scalars).
 
     torch uses two algorithms, chosen by size:
 
-    * fewer than 16 elements: scalar Box-Muller in double precision from two 53-bit uniforms,
-      using the C library's log1p/sin/cos; each pair yields two samples and the second is
-      cached in the generator (it survives between calls and is returned first next time).
+    * fewer than 16 elements (or a non-contiguous tensor: pass ``contiguous=False``; the values
+      then come in the order torch visits the elements, which the caller must follow):
+      scalar Box-Muller in double precision from two 53-bit uniforms, using the C library's
+      log1p/sin/cos; each pair yields two samples and the second is cached in the generator
+      (it survives between calls and is returned first next time).
     * 16 or more: all uniforms first, then Box-Muller 16 at a time (8 cos + 8 sin outputs).
       float32/float16 use float uniforms and torch's AVX2 polynomial log/sincos; float64 uses
       double uniforms and the C library's log/cos/sin.  This path neither uses nor touches the
@@ -650,7 +682,7 @@ def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     n = _numel(shape)
-    if n >= 16:
+    if n >= 16 and contiguous:
         return _normal_vectorized(gen, n, dtype, mean, std).reshape(shape)
     return _normal_scalar(gen, n, dtype, mean, std).reshape(shape)
 
@@ -679,13 +711,7 @@ def normal_tensor(gen: Generator, mean, std, dtype=None) -> np.ndarray:
         return out + mean.astype(dtype)
     mean_a = np.asarray(mean, dtype=dtype)
     std_a = np.asarray(std, dtype=dtype)
-    try:
-        shape = np.broadcast_shapes(mean_a.shape, std_a.shape)
-    except ValueError as exc:
-        raise RuntimeError(
-            f"The size of tensor a ({mean_a.shape}) must match the size of tensor b "
-            f"({std_a.shape})"
-        ) from exc
+    shape = _broadcast_shape(mean_a.shape, std_a.shape)
     z = normal(gen, shape, dtype)
     return (z * std_a) + mean_a
 
@@ -699,6 +725,14 @@ def _digits(dtype: np.dtype) -> int:
     return {_F16: 11, _F32: 24, _F64: 53}[dtype]
 
 
+def _as_int64(value) -> int:
+    """A bound as torch receives it: a Python int that must fit in int64."""
+    value = operator.index(value)
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise ValueError("Overflow when unpacking long long")
+    return value
+
+
 def _float_to_int64(value: float) -> int:
     """C++ static_cast<int64_t>(float) as x86 does it (out of range -> INT64_MIN)."""
     if not math.isfinite(value) or not (_INT64_MIN <= value < 2.0**63):
@@ -708,7 +742,8 @@ def _float_to_int64(value: float) -> int:
 
 def _round_through(value: int, dtype: np.dtype) -> float:
     """static_cast<scalar_t>(int64) for a float scalar_t (half goes through float)."""
-    arr = _to_dtype(np.array([value], dtype=np.int64), dtype)
+    with np.errstate(over="ignore"):
+        arr = _to_dtype(np.array([value], dtype=np.int64), dtype)
     return float(arr[0])
 
 
@@ -716,7 +751,7 @@ def _update_from(from_: int, dtype: np.dtype) -> int:
     """torch's update_from: move 'from' up to the next value representable in dtype."""
     from_plus_1 = _float_to_int64(_round_through(from_ + 1, dtype))
     if from_plus_1 < from_:
-        n = abs(from_ + 1).bit_length() - 1
+        n = max(abs(from_ + 1).bit_length() - 1, 0)
         from_ = from_plus_1 + (1 << (n - _digits(dtype) + 1))
     return from_
 
@@ -725,7 +760,7 @@ def _update_to(to: int, dtype: np.dtype) -> int:
     """torch's update_to: move 'to' down to the previous value representable in dtype."""
     to_minus_1 = _float_to_int64(_round_through(to - 1, dtype))
     if to_minus_1 >= to:
-        n = abs(to - 1).bit_length() - 1
+        n = max(abs(to - 1).bit_length() - 1, 0)
         to = to_minus_1 - (1 << (n - _digits(dtype) + 1))
     return to
 
@@ -807,11 +842,9 @@ def random_(gen: Generator, shape, dtype, from_=0, to=None) -> np.ndarray:
         else:
             modulus = int(np.iinfo(dtype).max) + 1
         return _to_dtype(v % np.uint64(modulus), dtype).reshape(shape)
-    if from_ is None:
-        from_ = 0
-    from_ = operator.index(from_)
+    from_ = 0 if from_ is None else _as_int64(from_)
     if to is not None:
-        to = operator.index(to)
+        to = _as_int64(to)
         if not from_ < to:
             raise RuntimeError(
                 f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}"
@@ -948,7 +981,7 @@ def randperm(gen: Generator, n, dtype=np.int64) -> np.ndarray:
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if dtype == _BOOL or dtype not in _FLOAT_DTYPES + _INT_DTYPES:
-        raise NotImplementedError(f'"randperm" not implemented for \'{_dtype_name(dtype)}\'')
+        raise NotImplementedError(f"\"randperm\" not implemented for '{_dtype_name(dtype)}'")
     if dtype in _INT_DTYPES:
         largest = n - 1 if n > 0 else n
         if largest > np.iinfo(dtype).max:
@@ -976,6 +1009,182 @@ def randperm(gen: Generator, n, dtype=np.int64) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
+# topk with torch's tie order
+# --------------------------------------------------------------------------------------------
+#
+# torch.topk on the CPU puts (value, index) pairs in a vector and calls std::partial_sort
+# (when k * 64 <= n) or std::nth_element followed by std::sort of the first k - 1 pairs, with
+# "a before b" meaning a is NaN and b is not, or a > b.  Equal values therefore come out in an
+# order fixed by libstdc++'s introsort/introselect/heap code, not by index.  When a row has no
+# ties among the values that matter, a stable sort gives the same answer; otherwise the
+# libstdc++ algorithms are replayed below (plain Python, only used for tied rows).
+
+_STL_THRESHOLD = 16  # libstdc++'s _S_threshold: ranges up to this size use insertion sort
+
+
+class _StlAlgorithms:
+    """The libstdc++ (GCC) selection and sorting algorithms on a Python list, with the same
+    element moves, so that elements comparing equal end up in the same places."""
+
+    def __init__(self, items: list, before):
+        self.a = items
+        self.before = before  # strict weak order: before(x, y) is "x goes first"
+
+    # -- heaps (std::make_heap / __adjust_heap / __push_heap / __pop_heap / sort_heap)
+    def _push_heap(self, first, hole, top, value):
+        a, before = self.a, self.before
+        parent = (hole - 1) // 2
+        while hole > top and before(a[first + parent], value):
+            a[first + hole] = a[first + parent]
+            hole = parent
+            parent = (hole - 1) // 2
+        a[first + hole] = value
+
+    def _adjust_heap(self, first, hole, length, value):
+        a, before = self.a, self.before
+        top = second = hole
+        while second < (length - 1) // 2:
+            second = 2 * (second + 1)
+            if before(a[first + second], a[first + second - 1]):
+                second -= 1
+            a[first + hole] = a[first + second]
+            hole = second
+        if length % 2 == 0 and second == (length - 2) // 2:
+            second = 2 * (second + 1)
+            a[first + hole] = a[first + second - 1]
+            hole = second - 1
+        self._push_heap(first, hole, top, value)
+
+    def _make_heap(self, first, last):
+        length = last - first
+        if length < 2:
+            return
+        for parent in range((length - 2) // 2, -1, -1):
+            self._adjust_heap(first, parent, length, self.a[first + parent])
+
+    def _pop_heap(self, first, last, result):
+        value = self.a[result]
+        self.a[result] = self.a[first]
+        self._adjust_heap(first, 0, last - first, value)
+
+    def _heap_select(self, first, middle, last):
+        self._make_heap(first, middle)
+        for i in range(middle, last):
+            if self.before(self.a[i], self.a[first]):
+                self._pop_heap(first, middle, i)
+
+    def partial_sort(self, first, middle, last):
+        self._heap_select(first, middle, last)
+        while middle - first > 1:
+            middle -= 1
+            self._pop_heap(first, middle, middle)
+
+    # -- quicksort pieces
+    def _partition_pivot(self, first, last):
+        a, before = self.a, self.before
+        mid = first + (last - first) // 2
+        x, y, z = first + 1, mid, last - 1  # median of three moved to a[first]
+        if before(a[x], a[y]):
+            pick = y if before(a[y], a[z]) else (z if before(a[x], a[z]) else x)
+        else:
+            pick = x if before(a[x], a[z]) else (z if before(a[y], a[z]) else y)
+        a[first], a[pick] = a[pick], a[first]
+        lo, hi, pivot = first + 1, last, a[first]
+        while True:
+            while before(a[lo], pivot):
+                lo += 1
+            hi -= 1
+            while before(pivot, a[hi]):
+                hi -= 1
+            if lo >= hi:
+                return lo
+            a[lo], a[hi] = a[hi], a[lo]
+            lo += 1
+
+    def _linear_insert(self, last):
+        a, before = self.a, self.before
+        value = a[last]
+        while before(value, a[last - 1]):
+            a[last] = a[last - 1]
+            last -= 1
+        a[last] = value
+
+    def _insertion_sort(self, first, last):
+        a = self.a
+        for i in range(first + 1, last):
+            if self.before(a[i], a[first]):
+                a[first : i + 1] = [a[i]] + a[first:i]
+            else:
+                self._linear_insert(i)
+
+    def _introsort_loop(self, first, last, depth):
+        while last - first > _STL_THRESHOLD:
+            if depth == 0:
+                self.partial_sort(first, last, last)
+                return
+            depth -= 1
+            cut = self._partition_pivot(first, last)
+            self._introsort_loop(cut, last, depth)
+            last = cut
+
+    def sort(self, first, last):
+        if last - first < 2:
+            return
+        self._introsort_loop(first, last, 2 * ((last - first).bit_length() - 1))
+        if last - first > _STL_THRESHOLD:
+            self._insertion_sort(first, first + _STL_THRESHOLD)
+            for i in range(first + _STL_THRESHOLD, last):
+                self._linear_insert(i)
+        else:
+            self._insertion_sort(first, last)
+
+    def nth_element(self, first, nth, last):
+        if first == last or nth == last:
+            return
+        depth = 2 * ((last - first).bit_length() - 1)
+        while last - first > 3:
+            if depth == 0:
+                self._heap_select(first, nth + 1, last)
+                self.a[first], self.a[nth] = self.a[nth], self.a[first]
+                return
+            depth -= 1
+            cut = self._partition_pivot(first, last)
+            if cut <= nth:
+                first = cut
+            else:
+                last = cut
+        self._insertion_sort(first, last)
+
+
+def _topk_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest values, largest first, in torch.topk's order (ties too)."""
+    order = np.argsort(-values, kind="stable")
+    has_nan = bool(np.isnan(values).any())
+    ranked = values[order]
+    stop = min(k + 1, values.size)
+    if not has_nan and not bool(np.any(ranked[: stop - 1] == ranked[1:stop])):
+        return order[:k]  # no ties among the top k (or at the cut): the order is unique
+    if has_nan:
+
+        def before(x, y):
+            return (x[0] != x[0] and y[0] == y[0]) or x[0] > y[0]
+
+    else:
+
+        def before(x, y):
+            return x[0] > y[0]
+
+    items = list(zip(values.astype(np.float64).tolist(), range(values.size)))
+    algo = _StlAlgorithms(items, before)
+    if k * 64 <= values.size:
+        algo.partial_sort(0, k, values.size)
+    else:
+        algo.nth_element(0, k - 1, values.size)
+        algo.sort(0, k - 1)
+    return np.array([index for _, index in items[:k]], dtype=np.int64)
+
+
+# --------------------------------------------------------------------------------------------
 # bernoulli, exponential, multinomial
 # --------------------------------------------------------------------------------------------
 
@@ -995,13 +1204,13 @@ def bernoulli(gen: Generator, p, shape=None, dtype=None) -> np.ndarray:
             raise _not_implemented("bernoulli_tensor_cpu_p_", p_dtype)
         shape = p.shape if shape is None else _as_shape(shape)
         dtype = p_dtype if dtype is None else _as_dtype(dtype)
-        try:
-            p_full = np.broadcast_to(p, shape)
-        except ValueError as exc:
+        pairs = zip(reversed(p.shape), reversed(shape))
+        if len(p.shape) > len(shape) or any(ps not in (1, ss) for ps, ss in pairs):
             raise RuntimeError(
-                f"The expanded size of the tensor must match the existing size: "
-                f"p {p.shape} vs output {shape}"
-            ) from exc
+                f"The expanded size of the tensor must match the existing size: p has shape "
+                f"{list(p.shape)}, the output {list(shape)}"
+            )
+        p_full = np.broadcast_to(p, shape)
         if p_full.size and not bool(np.all((p_full >= 0) & (p_full <= 1))):
             raise RuntimeError(
                 "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
@@ -1087,9 +1296,9 @@ def multinomial(gen: Generator, probs: np.ndarray, num_samples, replacement=Fals
         with np.errstate(divide="ignore", invalid="ignore"):
             q = rows / q
         if num_samples == 1:
-            idx = np.argmax(q, axis=1)[:, None]
+            idx = np.argmax(q, axis=1)[:, None]  # first maximum, NaN counts as maximal
         else:
-            idx = np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
+            idx = np.stack([_topk_indices(row, num_samples) for row in q])
         return idx.astype(np.int64).reshape(out_shape)
 
     acc = np.float64 if rows.dtype == _F64 else np.float32

@@ -66,14 +66,17 @@ class Tensor:
         "_requires_grad",
         "_grad",
         "_version",
-        "_base",
-        "_hooks",
-        "_retains_grad",
-        "_accumulator",
-        "_post_accumulate_hooks",
         "__weakref__",
         "__dict__",
     )
+
+    # rarely set attributes: class-level defaults, stored in the instance __dict__ only
+    # when set, so that creating a tensor (on every op's path) assigns only the slots
+    _base = None
+    _hooks = None
+    _retains_grad = False
+    _accumulator = None
+    _post_accumulate_hooks = None
 
     # numpy must defer to Tensor's reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_ufunc__ = None
@@ -577,11 +580,6 @@ def _init(tensor, array, requires_grad, grad_fn=None, output_nr=0):
     tensor._output_nr = output_nr
     tensor._grad = None
     tensor._version = [0]
-    tensor._base = None
-    tensor._hooks = None
-    tensor._retains_grad = False
-    tensor._accumulator = None
-    tensor._post_accumulate_hooks = None
 
 
 def _rebuild(array, requires_grad):

@@ -154,9 +154,16 @@ def run_backward(
             heapq.heappush(ready, (-node.sequence_nr, id(node), node))
     previous_mode = grad_mode._state[0]
     grad_mode._state[0] = create_graph
+    heappop, heappush = heapq.heappop, heapq.heappush
+    node = None
     try:
-        while ready:
-            node = heapq.heappop(ready)[2]
+        while True:
+            # the next node: taken from the heap, unless the previous step made exactly one
+            # node ready while the heap was empty (a chain), which then runs directly
+            if node is None:
+                if not ready:
+                    break
+                node = heappop(ready)[2]
             grads = pending.pop(node, None)
             if type(node) is AccumulateGrad:
                 g = grads[0] if grads is not None else None
@@ -166,26 +173,41 @@ def run_backward(
                             captured[index] = _as_result(g, create_graph)
                     else:
                         _accumulate(node, g, create_graph, only_leaves)
+                node = None
                 continue
             if grads is None:
                 grads = [None] * node.op.n_outputs
-            grads = _call_tensor_hooks(node, grads, create_graph)
+            if node.pre_hooks or node.tensor_hooks:
+                grads = _call_tensor_hooks(node, grads, create_graph)
             if capture is not None:
                 for nr, g in enumerate(grads):
                     for index in capture.get((node, nr), ()):
                         captured[index] = None if g is None else _as_result(g, create_graph)
             input_grads = _apply_rules(node, grads, math, create_graph)
-            if not keep_graph:
+            if not keep_graph and not node.freed:
                 _free(node)
-            for (next_node, nr), g in zip(node.next_functions, input_grads, strict=True):
+            newly_ready = []
+            for (next_node, nr), g in zip(node.next_functions, input_grads):
                 if next_node is None:
                     continue
                 if g is not None:
-                    _add_pending(pending, next_node, nr, g)
+                    slots = pending.get(next_node)
+                    if slots is None:
+                        pending[next_node] = slots = [None] * (
+                            1 if type(next_node) is AccumulateGrad else next_node.op.n_outputs
+                        )
+                    current = slots[nr]
+                    slots[nr] = g if current is None else current + g
                 remaining = dependencies[next_node] - 1
                 dependencies[next_node] = remaining
                 if remaining == 0:
-                    heapq.heappush(ready, (-next_node.sequence_nr, id(next_node), next_node))
+                    newly_ready.append(next_node)
+            node = None
+            if len(newly_ready) == 1 and not ready:
+                node = newly_ready[0]
+            else:
+                for ready_node in newly_ready:
+                    heappush(ready, (-ready_node.sequence_nr, id(ready_node), ready_node))
     finally:
         grad_mode._state[0] = previous_mode
     return captured
@@ -221,50 +243,70 @@ def _add_pending(pending, node, nr, g):
 def _apply_rules(node, grads, math, create_graph):
     """Call the op's VJP rule for every input whose gradient is needed."""
     op = node.op
-    if all(g is None for g in grads):
-        return [None] * len(node.next_functions)
-    if node.freed and op.saves:
-        raise RuntimeError(FREED_MESSAGE)
-    _check_versions(node)
-    inputs = node.inputs
-    if create_graph:
-        values = tuple(
-            x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else Tensor._make(x)
-            for x in inputs
-        )
-        out = node.out
-        if out is not None:
-            out = (
-                Tensor._make(out, True, node)
-                if op.n_outputs == 1
-                else tuple(Tensor._make(o, True, node, i) for i, o in enumerate(out))
-            )
-    else:
-        values = tuple(x._data if isinstance(x, Tensor) else x for x in inputs)
-        out = node.out
+    next_functions = node.next_functions
     if op.n_outputs == 1:
         g = grads[0]
+        if g is None:
+            return [None] * len(next_functions)
+    elif all(gi is None for gi in grads):
+        return [None] * len(next_functions)
+    if node.freed and op.saves:
+        raise RuntimeError(FREED_MESSAGE)
+    if node.saved_versions is not None or node.out_version is not None:
+        _check_versions(node)
+    inputs = node.inputs
+    if create_graph:
+        values, out = _tensor_values(node)
     else:
-        g = tuple(
-            gi if gi is not None else _zeros_like_output(o, create_graph)
-            for gi, o in zip(grads, node.out if node.out is not None else grads, strict=True)
-        )
+        values = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        out = node.out
+    if op.n_outputs != 1:
+        g = _multi_output_grads(node, grads, create_graph)
+    params = node.params
+    vjp = op.vjp
     results = []
-    for (next_node, _), rule, x in zip(node.next_functions, op.vjp, inputs, strict=True):
-        if next_node is None or rule is None:
+    for i, (next_node, _) in enumerate(next_functions):
+        if next_node is None:
             results.append(None)
             continue
-        gi = rule(math, g, *values, out, *node.params)
+        gi = vjp[i](math, g, *values, out, *params)
         if gi is not None:
-            gi = _validate(node, len(results), gi, x, create_graph)
+            gi = _validate(node, i, gi, inputs[i], create_graph)
         results.append(gi)
     if node.hooks:
-        for hook in node.hooks:
-            hook(
-                tuple(_as_result(r, create_graph) if r is not None else None for r in results),
-                tuple(_as_result(x, create_graph) if x is not None else None for x in grads),
-            )
+        _call_node_hooks(node, results, grads, create_graph)
     return results
+
+
+def _tensor_values(node):
+    """The node's inputs and output as Tensors, for rules that record a graph."""
+    values = [
+        x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else Tensor._make(x)
+        for x in node.inputs
+    ]
+    out = node.out
+    if out is not None:
+        if node.op.n_outputs == 1:
+            out = Tensor._make(out, True, node)
+        else:
+            out = tuple(Tensor._make(o, True, node, i) for i, o in enumerate(out))
+    return values, out
+
+
+def _multi_output_grads(node, grads, create_graph):
+    outputs = node.out if node.out is not None else grads
+    return tuple(
+        gi if gi is not None else _zeros_like_output(o, create_graph)
+        for gi, o in zip(grads, outputs, strict=True)
+    )
+
+
+def _call_node_hooks(node, results, grads, create_graph):
+    for hook in node.hooks:
+        hook(
+            tuple(_as_result(r, create_graph) if r is not None else None for r in results),
+            tuple(_as_result(x, create_graph) if x is not None else None for x in grads),
+        )
 
 
 def _zeros_like_output(o, create_graph):
@@ -274,22 +316,21 @@ def _zeros_like_output(o, create_graph):
 
 def _validate(node, index, gi, x, create_graph):
     """Check a rule's gradient against its input: same shape, cast to the input dtype."""
-    shape = x.shape
     if create_graph:
         if not isinstance(gi, Tensor):
             gi = Tensor._make(np.asarray(gi))
-        if tuple(gi.shape) != tuple(shape):
-            _shape_error(node, index, gi.shape, shape)
+        if tuple(gi.shape) != tuple(x.shape):
+            _shape_error(node, index, gi.shape, x.shape)
         if gi.dtype is not x.dtype:
             gi = gi.to(x.dtype)
         return gi
     if type(gi) is not np.ndarray:
         gi = np.asarray(gi)
-    if gi.shape != shape:
-        _shape_error(node, index, gi.shape, shape)
-    expected = x._data.dtype if isinstance(x, Tensor) else x.dtype
-    if gi.dtype != expected:
-        gi = gi.astype(expected)
+    data = x._data
+    if gi.shape != data.shape:
+        _shape_error(node, index, gi.shape, data.shape)
+    if gi.dtype != data.dtype:
+        gi = gi.astype(data.dtype)
     return gi
 
 
@@ -367,12 +408,17 @@ class _FreedInput:
 
 
 def _free(node) -> None:
-    """Drop the saved values of a node once backward has used them (torch's default)."""
-    if node.freed:
-        return
+    """Drop the saved values of a node once backward has used them (torch's default).
+
+    A node whose rules read input values can never run again, so it keeps nothing; one
+    whose rules read only shapes (add, sum, views ...) keeps the shapes.
+    """
     node.freed = True
-    node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)
     node.out = None
+    if node.op.saves:
+        node.inputs = None
+    else:
+        node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)
 
 
 def _call_tensor_hooks(node, grads, create_graph):

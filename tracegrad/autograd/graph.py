@@ -43,30 +43,36 @@ class Node:
         "params",
         "next_functions",
         "saved_versions",
-        "out_version",
         "sequence_nr",
-        "tensor_hooks",
-        "pre_hooks",
-        "hooks",
-        "metadata",
+        "out_version",
         "freed",
+        "__dict__",
         "__weakref__",
     )
 
-    def __init__(self, op, inputs, out, params, next_functions, saved_versions, out_version):
+    # rarely set attributes live in the instance __dict__ only when set (creating a node is
+    # on every op's path, so it assigns as little as it can)
+    tensor_hooks = None
+    pre_hooks = None
+    hooks = None
+
+    def __init__(self, op, inputs, out, params, next_functions, saved_versions):
         self.op = op
         self.inputs = inputs
         self.out = out
         self.params = params
         self.next_functions = next_functions
         self.saved_versions = saved_versions
-        self.out_version = out_version
         self.sequence_nr = next(_sequence)
-        self.tensor_hooks = None
-        self.pre_hooks = None
-        self.hooks = None
-        self.metadata = None
+        self.out_version = None
         self.freed = False
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for users' annotations, as torch's ``Node.metadata``."""
+        if "metadata" not in self.__dict__:
+            self.__dict__["metadata"] = {}
+        return self.__dict__["metadata"]
 
     def name(self) -> str:
         """The PyTorch name of this node, e.g. ``MmBackward0``."""

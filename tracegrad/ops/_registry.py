@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._dtype import _FROM_NUMPY as _DTYPE_OF
 from .._tensor import Tensor
 from ..autograd import graph as graph_module
 from ..autograd import grad_mode
@@ -152,9 +153,12 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     ``inputs`` are Tensors or constants (Python numbers, ndarrays); ``arrays`` may give
     the NumPy values to compute with when the caller has already converted dtypes.
     Returns a Tensor, or a tuple of Tensors for multi-output ops.
+
+    Every operation passes through here, so the single-output case is written out
+    inline (no helper calls) to keep the per-op overhead low.
     """
     if arrays is None:
-        arrays = tuple(x._data if isinstance(x, Tensor) else x for x in inputs)
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
     out = op.forward(np, *arrays, *params)
     record = False
     if grad_mode._state[0] and op.differentiable:
@@ -162,16 +166,32 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
             if isinstance(x, Tensor) and x._requires_grad:
                 record = True
                 break
-    if op.n_outputs == 1:
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
-        if not record:
-            return Tensor._make(out)
+    if op.n_outputs != 1:
+        return _apply_multi_output(op, inputs, params, out, record)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = _new_tensor(Tensor)
+    result._data = out
+    result.dtype = _DTYPE_OF[out.dtype]
+    result._grad = None
+    result._output_nr = 0
+    version = result._version = [0]
+    if record:
         node = _record(op, inputs, params, out)
-        result = Tensor._make(out, True, node)
         if op.saves_out:
-            node.out_version = (result._version, 0)
-        return result
+            node.out_version = (version, 0)
+        result.grad_fn = node
+        result._requires_grad = True
+    else:
+        result.grad_fn = None
+        result._requires_grad = False
+    return result
+
+
+_new_tensor = object.__new__
+
+
+def _apply_multi_output(op, inputs, params, out, record):
     out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     if not record:
         return tuple(Tensor._make(o) for o in out)
@@ -185,19 +205,25 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     return results
 
 
+_NO_EDGE = (None, 0)
+
+
 def _record(op, inputs, params, out):
     edges = []
     for x in inputs:
         if isinstance(x, Tensor) and x._requires_grad:
-            edges.append(graph_module.edge_of(x))
+            node = x.grad_fn
+            if node is not None:
+                edges.append((node, x._output_nr))
+            else:
+                edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
         else:
-            edges.append((None, 0))
+            edges.append(_NO_EDGE)
     saved_versions = None
     if op.saved_inputs:
         saved_versions = tuple(x._version[0] if isinstance(x, Tensor) else None for x in inputs)
-    return op.node_class(
-        op, inputs, out if op.saves_out else None, params, tuple(edges), saved_versions, None
-    )
+    return op.node_class(op, inputs, out if op.saves_out else None, params, tuple(edges),
+                         saved_versions)
 
 
 # ---------------------------------------------------------------------------- math
@@ -209,9 +235,9 @@ class ArrayMath:
     @staticmethod
     def sum_to(x, shape):
         """Sum ``x`` over the dimensions that broadcasting added or stretched."""
-        shape = tuple(shape)
         if x.shape == shape:
             return x
+        shape = tuple(shape)
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
