@@ -16,8 +16,8 @@ with it they run on Tensors (``TensorMath``) and record a graph of the backward 
 
 from __future__ import annotations
 
-import heapq
 import re
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -144,39 +144,21 @@ def run_backward(
     """
     math = TensorMath if create_graph else ArrayMath
     captured = [None] * n_capture
-    dependencies = _count_dependencies(roots)
-    pending: dict = {}
+    pending: dict = {}  # node -> the gradients summed so far, one slot per output
+    ready: list = []  # heap of (-sequence number, node) for nodes that have gradients
+    accumulators: list = []  # AccumulateGrad nodes reached, processed at the end
     for (node, nr), g in zip(roots, root_grads, strict=True):
-        _add_pending(pending, node, nr, g)
-    ready = []
-    for node, _ in roots:
-        if dependencies.get(node, 0) == 0 and node not in [entry[2] for entry in ready]:
-            heapq.heappush(ready, (-node.sequence_nr, id(node), node))
+        _receive(pending, ready, accumulators, node, nr, g)
     previous_mode = grad_mode._state[0]
     grad_mode._state[0] = create_graph
-    heappop, heappush = heapq.heappop, heapq.heappush
-    node = None
     try:
-        while True:
-            # the next node: taken from the heap, unless the previous step made exactly one
-            # node ready while the heap was empty (a chain), which then runs directly
-            if node is None:
-                if not ready:
-                    break
-                node = heappop(ready)[2]
-            grads = pending.pop(node, None)
-            if type(node) is AccumulateGrad:
-                g = grads[0] if grads is not None else None
-                if g is not None:
-                    if capture is not None:
-                        for index in capture.get((node, 0), ()):
-                            captured[index] = _as_result(g, create_graph)
-                    else:
-                        _accumulate(node, g, create_graph, only_leaves)
-                node = None
-                continue
-            if grads is None:
-                grads = [None] * node.op.n_outputs
+        # Nodes are created after the nodes of their inputs, so a node's consumers all have
+        # larger sequence numbers. Taking the node with the largest number first therefore
+        # runs every node after all gradients flowing into it have been summed (reverse
+        # topological order) without a separate pass to count dependencies.
+        while ready:
+            node = heappop(ready)[1]
+            grads = pending.pop(node)
             if node.pre_hooks or node.tensor_hooks:
                 grads = _call_tensor_hooks(node, grads, create_graph)
             if capture is not None:
@@ -186,56 +168,32 @@ def run_backward(
             input_grads = _apply_rules(node, grads, math, create_graph)
             if not keep_graph and not node.freed:
                 _free(node)
-            newly_ready = []
             for (next_node, nr), g in zip(node.next_functions, input_grads):
-                if next_node is None:
-                    continue
-                if g is not None:
-                    slots = pending.get(next_node)
-                    if slots is None:
-                        pending[next_node] = slots = [None] * (
-                            1 if type(next_node) is AccumulateGrad else next_node.op.n_outputs
-                        )
-                    current = slots[nr]
-                    slots[nr] = g if current is None else current + g
-                remaining = dependencies[next_node] - 1
-                dependencies[next_node] = remaining
-                if remaining == 0:
-                    newly_ready.append(next_node)
-            node = None
-            if len(newly_ready) == 1 and not ready:
-                node = newly_ready[0]
+                if g is not None and next_node is not None:
+                    _receive(pending, ready, accumulators, next_node, nr, g)
+        # leaves last: every gradient for them has arrived
+        for node in accumulators:
+            g = pending.pop(node)[0]
+            if capture is not None:
+                for index in capture.get((node, 0), ()):
+                    captured[index] = _as_result(g, create_graph)
             else:
-                for ready_node in newly_ready:
-                    heappush(ready, (-ready_node.sequence_nr, id(ready_node), ready_node))
+                _accumulate(node, g, create_graph, only_leaves)
     finally:
         grad_mode._state[0] = previous_mode
     return captured
 
 
-def _count_dependencies(roots) -> dict:
-    dependencies: dict = {}
-    seen = set()
-    stack = [node for node, _ in roots]
-    for node in stack:
-        seen.add(node)
-    while stack:
-        node = stack.pop()
-        for next_node, _ in node.next_functions:
-            if next_node is None:
-                continue
-            dependencies[next_node] = dependencies.get(next_node, 0) + 1
-            if next_node not in seen:
-                seen.add(next_node)
-                stack.append(next_node)
-    return dependencies
-
-
-def _add_pending(pending, node, nr, g):
+def _receive(pending, ready, accumulators, node, nr, g):
+    """Add gradient ``g`` for output ``nr`` of ``node``; schedule the node on first use."""
     slots = pending.get(node)
     if slots is None:
-        n = 1 if type(node) is AccumulateGrad else node.op.n_outputs
-        slots = pending[node] = [None] * n
+        if type(node) is AccumulateGrad:
+            pending[node] = [g]
+            accumulators.append(node)
+            return
+        slots = pending[node] = [None] * node.op.n_outputs
+        heappush(ready, (-node.sequence_nr, node))
     current = slots[nr]
     slots[nr] = g if current is None else current + g
 
@@ -270,8 +228,18 @@ def _apply_rules(node, grads, math, create_graph):
             results.append(None)
             continue
         gi = vjp[i](math, g, *values, out, *params)
-        if gi is not None:
-            gi = _validate(node, i, gi, inputs[i], create_graph)
+        if create_graph:
+            if gi is not None:
+                gi = _validate(node, i, gi, inputs[i], create_graph)
+        elif gi is not None:
+            # the gradient must have its input's shape and dtype (written out: hot path)
+            if type(gi) is not np.ndarray:
+                gi = np.asarray(gi)
+            data = inputs[i]._data
+            if gi.shape != data.shape:
+                _shape_error(node, i, gi.shape, data.shape)
+            if gi.dtype != data.dtype:
+                gi = gi.astype(data.dtype)
         results.append(gi)
     if node.hooks:
         _call_node_hooks(node, results, grads, create_graph)

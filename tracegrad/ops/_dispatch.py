@@ -68,6 +68,10 @@ def binary(op, a, b, params=(), to_float=False):
     ``to_float``: integer inputs are computed in the default float dtype (true division,
     ``atan2``...).
     """
+    if type(b) is float and type(a) is Tensor and a.dtype._category == dtypes.FLOAT:
+        # the common case (tensor op Python float): nothing to promote or convert
+        if a.dtype is not dtypes.float16:
+            return apply(op, (a, b), params, (a._data, b))
     common = common_dtype(a, b)
     if to_float and common._category != dtypes.FLOAT:
         common = dtypes.get_default_dtype()
@@ -85,6 +89,8 @@ def unary(op, x, params=(), to_float=False):
             f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
         )
     data = x._data
+    if x.dtype._category == dtypes.FLOAT and x.dtype is not dtypes.float16:
+        return apply(op, (x,), params, (data,))
     if to_float and x.dtype._category != dtypes.FLOAT:
         data = data.astype(dtypes.get_default_dtype().np)
     if data.dtype is _FLOAT16 or data.dtype == _FLOAT16:

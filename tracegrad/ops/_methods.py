@@ -12,21 +12,59 @@ import functools
 
 import numpy as np
 
+from .. import _dtype as dtypes
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import arithmetic, comparison, elementwise, index, linalg, reduction, shape
 from ._inplace import inplace
 
 FAMILIES = (arithmetic, comparison, elementwise, index, linalg, reduction, shape)
 
 
+# in-place arithmetic that needs no graph runs as one NumPy ufunc writing into the tensor
+# (``w -= lr * w.grad`` under no_grad is on every training step)
+_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
+
+
 def _make_inplace(name, fn):
+    ufunc = _UFUNCS.get(name)
+
     @functools.wraps(fn)
     def method(self, *args, **kwargs):
+        if ufunc is not None and not kwargs and len(args) == 1:
+            if _try_ufunc_inplace(ufunc, self, args[0]):
+                return self
         return inplace(fn, self, *args, **kwargs)
 
     method.__name__ = name + "_"
     method.__doc__ = f"In-place version of :meth:`{name}`."
     return method
+
+
+def _try_ufunc_inplace(ufunc, target, other) -> bool:
+    """Apply ``ufunc(target, other)`` into ``target`` when no graph and no check needs the
+    general path; return False to fall back to it."""
+    if not target.dtype.is_floating_point or target.dtype is dtypes.float16:
+        return False
+    if isinstance(other, Tensor):
+        if other._requires_grad and grad_mode._state[0]:
+            return False
+        other_data = other._data
+        if not other.dtype.is_floating_point or (
+            other_data.shape != target._data.shape and other_data.ndim != 0
+        ):
+            return False
+    elif type(other) is float or type(other) is int:
+        other_data = other
+    else:
+        return False
+    if target._requires_grad and grad_mode._state[0]:
+        return False
+    if not target._data.flags.writeable:
+        return False
+    ufunc(target._data, other_data, out=target._data, casting="same_kind")
+    target._version[0] += 1
+    return True
 
 
 def _reflected(fn):
@@ -49,12 +87,16 @@ def _fill(source, value):
 
 def fill_(self, value):
     """Fill with ``value`` in place."""
+    if not isinstance(value, Tensor) and not (self._requires_grad and grad_mode._state[0]):
+        self._data.fill(value)
+        self._version[0] += 1
+        return self
     return inplace(_fill, self, value)
 
 
 def zero_(self):
     """Fill with zeros in place."""
-    return inplace(_fill, self, 0)
+    return fill_(self, 0)
 
 
 def _copy(source, other):

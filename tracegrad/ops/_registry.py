@@ -11,6 +11,15 @@ An entry keeps together, in one place:
 * ``grad_fn``: the node name PyTorch prints (``MulBackward0``);
 * ``samples``: inputs that drive every test of the op.
 
+Two extensions cover ops whose arity depends on the call:
+
+* ``vjp=EachInput(make_rule)``: a variable number of tensor inputs (``cat``, ``stack``);
+  ``make_rule(i)`` gives the rule of input ``i``. Such rules take ``*args`` (the inputs,
+  ``out``, then the params) and may read the inputs' shapes only: nothing is saved.
+* ``n_outputs=None``: a variable number of outputs (``split``, ``chunk``, ``unbind``);
+  ``forward`` returns a tuple, the node keeps the outputs (for their count and shapes)
+  and ``g`` is a tuple as for any multi-output op (zeros for outputs without gradient).
+
 Rules are written in a small vocabulary: arithmetic operators, ``@``, ``.mT`` and the
 functions of the namespace ``m``. The engine passes ``m = ArrayMath`` and NumPy arrays on
 the fast path, and ``m = TensorMath`` and Tensors under ``create_graph`` (so the backward
@@ -87,22 +96,24 @@ class Op:
         self.public = public or name
         self.grad_fn = grad_fn
         self.forward = forward
-        self.vjp = tuple(vjp)
+        self.vjp = vjp if isinstance(vjp, EachInput) else tuple(vjp)
         self.jvp = jvp
         self.samples = list(samples)
         self.differentiable = differentiable
         self.n_outputs = n_outputs
         self.doc = doc
         used = set()
-        for rule in self.vjp:
+        for rule in self.vjp if type(self.vjp) is tuple else ():
             if rule is not None:
                 used |= _values_read(rule)
         # inputs and output whose *values* a rule reads: these are "saved tensors" whose
         # in-place modification invalidates the graph (reading only .shape does not count)
         self.saves_out = "out" in used
-        names = _positional_names(self.vjp)[: len(self.vjp)]
+        names = _positional_names(self.vjp)[: len(self.vjp)] if used else ()
         self.saved_inputs = tuple(i for i, n in enumerate(names) if n in used)
         self.saves = bool(self.saved_inputs) or self.saves_out
+        # the node keeps ``out`` when a rule reads it, or to know a variable output count
+        self.keeps_out = self.saves_out or n_outputs is None
         self.node_class = type(grad_fn, (graph_module.Node,), {"__slots__": ()})
         if name in REGISTRY:
             raise ValueError(f"op {name!r} is defined twice")
@@ -110,6 +121,29 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, grad_fn={self.grad_fn!r})"
+
+
+class EachInput:
+    """The VJP rules of an op with a variable number of tensor inputs (``cat``, ``stack``).
+
+    ``EachInput(make_rule)``: ``make_rule(i)`` returns the rule of input ``i``, called
+    like any rule, ``rule(m, g, *inputs, out, *params)``. As the number of inputs varies,
+    the rule takes ``*args`` and finds its params at the end (a fixed number per op). The
+    rules may read the inputs' shapes, not their values: such a node saves no tensor.
+    ``rules[i]`` is the rule of input ``i`` (made once, then cached).
+    """
+
+    __slots__ = ("_make", "_rules")
+
+    def __init__(self, make_rule):
+        self._make = make_rule
+        self._rules = []
+
+    def __getitem__(self, i):
+        rules = self._rules
+        while len(rules) <= i:
+            rules.append(self._make(len(rules)))
+        return rules[i]
 
 
 _SHAPE_ATTRS = {"shape", "ndim", "dtype"}
@@ -209,21 +243,25 @@ _NO_EDGE = (None, 0)
 
 
 def _record(op, inputs, params, out):
+    """Create the graph node of one op application (its edges and saved versions)."""
     edges = []
+    versions = [] if op.saved_inputs else None
     for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad:
-            node = x.grad_fn
-            if node is not None:
-                edges.append((node, x._output_nr))
-            else:
-                edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
-        else:
-            edges.append(_NO_EDGE)
-    saved_versions = None
-    if op.saved_inputs:
-        saved_versions = tuple(x._version[0] if isinstance(x, Tensor) else None for x in inputs)
-    return op.node_class(op, inputs, out if op.saves_out else None, params, tuple(edges),
-                         saved_versions)
+        if isinstance(x, Tensor):
+            if versions is not None:
+                versions.append(x._version[0])
+            if x._requires_grad:
+                node = x.grad_fn
+                if node is not None:
+                    edges.append((node, x._output_nr))
+                else:
+                    edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
+                continue
+        elif versions is not None:
+            versions.append(None)
+        edges.append(_NO_EDGE)
+    return op.node_class(op, inputs, out if op.keeps_out else None, params, tuple(edges),
+                         versions)
 
 
 # ---------------------------------------------------------------------------- math
@@ -309,6 +347,138 @@ class ArrayMath:
         result[key] = 0
         return result
 
+    # -- moving values along a dimension (cat, stack, flip, gather, scatter, sort ...)
+
+    @staticmethod
+    def zeros(shape, like):
+        """Zeros of ``shape`` with the dtype of ``like``."""
+        return np.zeros(shape, dtype=like.dtype)
+
+    @staticmethod
+    def cat(xs, dim):
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def stack(xs, dim):
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def flip(x, dims):
+        return np.flip(x, dims)
+
+    @staticmethod
+    def roll(x, shifts, dims):
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def along_key(index, dim):
+        """The NumPy key that addresses, for every element of ``index`` (same ndim as the
+        indexed array), the element at that index along ``dim`` and at the element's own
+        position along the other dims: ``key[dim] = index``, ``key[d] = arange`` else."""
+        key = []
+        for d, n in enumerate(index.shape):
+            if d == dim:
+                key.append(index)
+            else:
+                shape = [1] * index.ndim
+                shape[d] = n
+                key.append(np.arange(n).reshape(shape))
+        return tuple(key)
+
+    @staticmethod
+    def gather(x, dim, index):
+        """``out[i][j] = x[i][index[i][j]]`` for ``dim = 1`` (and likewise for any dim)."""
+        if index.ndim == 0 or x.ndim == 0:
+            return x.reshape(-1)[index.reshape(-1)].reshape(index.shape)
+        return x[ArrayMath.along_key(index, dim)]
+
+    @staticmethod
+    def _scattered(x, dim, index, src, add):
+        result = np.array(x, copy=True)
+        target = result.reshape(1) if result.ndim == 0 else result
+        if index.ndim == 0:
+            index = index.reshape(1)
+        if isinstance(src, np.ndarray):
+            src = src.reshape(1) if src.ndim == 0 else src
+            if src.shape != index.shape:
+                src = src[tuple(slice(0, n) for n in index.shape)]
+        key = ArrayMath.along_key(index, dim)
+        if add:
+            np.add.at(target, key, src)
+        else:
+            target[key] = src
+        return result
+
+    @staticmethod
+    def scatter(x, dim, index, src):
+        """A copy of ``x`` with ``src`` (an array, of which the leading block of
+        ``index``'s shape is used, or a number) written at ``index`` along ``dim``."""
+        return ArrayMath._scattered(x, dim, index, src, False)
+
+    @staticmethod
+    def scatter_add(x, dim, index, src):
+        """A copy of ``x`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
+        return ArrayMath._scattered(x, dim, index, src, True)
+
+    @staticmethod
+    def index_select(x, dim, index):
+        """The slices of ``x`` at the positions ``index`` (1-d) along ``dim``."""
+        if x.ndim == 0:
+            return x.reshape(-1)[index].reshape(())
+        return np.take(x, index, axis=dim)
+
+    @staticmethod
+    def index_add(x, dim, index, src, alpha=1):
+        """A copy of ``x`` with ``alpha * src`` added at the slices ``index`` along ``dim``."""
+        result = np.array(x, copy=True)
+        target = result.reshape(1) if result.ndim == 0 else result
+        src = src.reshape(1) if src.ndim == 0 else src
+        np.add.at(target, (slice(None),) * dim + (index,), src if alpha == 1 else src * alpha)
+        return result
+
+    @staticmethod
+    def masked_scatter(x, mask, source):
+        """``x`` (broadcast with ``mask``) with the first elements of ``source`` written, in
+        order, where ``mask`` is true."""
+        x, mask = np.broadcast_arrays(x, mask)
+        result = np.array(x, copy=True)
+        result[mask] = source.reshape(-1)[: int(np.count_nonzero(mask))]
+        return result
+
+    # -- reductions, scans and products (reduction.py, linalg.py)
+
+    @staticmethod
+    def prod(x, dim, keepdim=False):
+        """Product over ``dim`` (an int or a tuple of ints)."""
+        return np.prod(x, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def cumsum(x, dim):
+        return x.copy() if x.ndim == 0 else np.cumsum(x, axis=dim)
+
+    @staticmethod
+    def cumprod(x, dim):
+        return x.copy() if x.ndim == 0 else np.cumprod(x, axis=dim)
+
+    @staticmethod
+    def einsum(equation, *operands):
+        return np.einsum(equation, *operands)
+
+    @staticmethod
+    def tril(x, diagonal=0):
+        return np.tril(x, diagonal)
+
+    @staticmethod
+    def triu(x, diagonal=0):
+        return np.triu(x, diagonal)
+
+    @staticmethod
+    def one_hot(index, shape, dim):
+        """Bool mask of ``shape``: true where the position along ``dim`` equals ``index``
+        (an integer array with size 1 along ``dim``, broadcast over the other dims)."""
+        positions = np.arange(shape[dim]).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+        return np.broadcast_to(positions == index, shape)
+
 
 class TensorMath:
     """The rule vocabulary on Tensors: rules run this way record the graph."""
@@ -378,6 +548,56 @@ class TensorMath:
     def sum(x, dim, keepdim=False):
         return x.sum(dim=dim, keepdim=keepdim)
 
+    @staticmethod
+    def zeros(shape, like):
+        from .._creation import zeros
+
+        return zeros(tuple(shape), dtype=like.dtype)
+
+    # -- reductions, scans and products (reduction.py, linalg.py)
+
+    @staticmethod
+    def prod(x, dim, keepdim=False):
+        from .reduction import PROD_DIM
+
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        return apply(PROD_DIM, (x,), (dims, keepdim, None))
+
+    @staticmethod
+    def cumsum(x, dim):
+        from .. import ops
+
+        return ops.cumsum(x, dim)
+
+    @staticmethod
+    def cumprod(x, dim):
+        from .. import ops
+
+        return ops.cumprod(x, dim)
+
+    @staticmethod
+    def einsum(equation, *operands):
+        from .. import ops
+
+        return ops.einsum(equation, *operands)
+
+    @staticmethod
+    def tril(x, diagonal=0):
+        from .. import ops
+
+        return ops.tril(x, diagonal)
+
+    @staticmethod
+    def triu(x, diagonal=0):
+        from .. import ops
+
+        return ops.triu(x, diagonal)
+
+    @staticmethod
+    def one_hot(index, shape, dim):
+        data = index._data if isinstance(index, Tensor) else index
+        return Tensor._make(np.ascontiguousarray(ArrayMath.one_hot(data, shape, dim)))
+
 
 def _tensor_math_function(name):
     def call(*args, **kwargs):
@@ -407,6 +627,22 @@ for _name in (
     "permute",
     "maximum",
     "sigmoid",
+):
+    setattr(TensorMath, _name, _tensor_math_function(_name))
+
+
+# moving values along a dimension: the ops of shape.py and index.py (same signatures)
+for _name in (
+    "cat",
+    "stack",
+    "flip",
+    "roll",
+    "gather",
+    "scatter",
+    "scatter_add",
+    "index_select",
+    "index_add",
+    "masked_scatter",
 ):
     setattr(TensorMath, _name, _tensor_math_function(_name))
 

@@ -12,6 +12,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, common_dtype, to_array
 from ._registry import Arg, Op, Sample, apply
+from .arithmetic import _finish
 
 INTS = Arg((3, 4), low=-3, high=3, dtype="int64", grad=False)
 FLOATS = Arg((3, 4), low=-1, high=1, grad=False)
@@ -132,8 +133,6 @@ ISNEGINF = Op(
 
 def _binary_function(op, doc, bool_only=False):
     def function(input, other, *, out=None):
-        from .arithmetic import _finish
-
         if not isinstance(input, Tensor):
             input = Tensor._make(np.asarray(input))
         if bool_only and (
@@ -160,8 +159,6 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 def _logical_function(op, doc):
     def function(input, other, *, out=None):
-        from .arithmetic import _finish
-
         return _finish(apply(op, (input, other)), out)
 
     function.__name__ = op.name

@@ -16,6 +16,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, unary
 from ._registry import Arg, Op, Sample, apply
+from .arithmetic import _finish
 
 X = Arg((3, 4))
 POSITIVE = Arg((3, 4), low=0.5, high=2.0)
@@ -358,8 +359,6 @@ LERP_TENSOR = Op(
 
 def _unary_function(op, to_float=True, doc=""):
     def function(input, *, out=None):
-        from .arithmetic import _finish
-
         return _finish(unary(op, input, to_float=to_float), out)
 
     function.__name__ = op.name
@@ -393,15 +392,11 @@ arcsin, arccos, arctan = asin, acos, atan
 
 def relu(input, *, out=None):
     """Elementwise max(x, 0)."""
-    from .arithmetic import _finish
-
     return _finish(unary(RELU, input), out)
 
 
 def _rounding(op, doc):
     def function(input, *, out=None):
-        from .arithmetic import _finish
-
         if not input.dtype.is_floating_point:
             return input.clone() if out is None else _finish(input.clone(), out)
         return _finish(unary(op, input), out)
@@ -419,8 +414,6 @@ fix = trunc
 
 def round(input, *, decimals=0, out=None):  # noqa: A001 - torch.round
     """Elementwise rounding to nearest, ties to even; ``decimals`` digits after the point."""
-    from .arithmetic import _finish
-
     if not input.dtype.is_floating_point:
         return input.clone()
     if decimals == 0:
@@ -430,8 +423,6 @@ def round(input, *, decimals=0, out=None):  # noqa: A001 - torch.round
 
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - torch's names
     """Clamp every element into ``[min, max]``; bounds may be numbers or tensors."""
-    from .arithmetic import _finish
-
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -464,22 +455,16 @@ def _clamp_with_tensors(input, low, high):
 
 def maximum(input, other, *, out=None):
     """Elementwise maximum of two tensors (NaN propagates)."""
-    from .arithmetic import _finish
-
     return _finish(binary(MAXIMUM, input, other), out)
 
 
 def minimum(input, other, *, out=None):
     """Elementwise minimum of two tensors (NaN propagates)."""
-    from .arithmetic import _finish
-
     return _finish(binary(MINIMUM, input, other), out)
 
 
 def atan2(input, other, *, out=None):
     """Elementwise angle of the point (other, input): arctan(input / other) by quadrant."""
-    from .arithmetic import _finish
-
     return _finish(binary(ATAN2, input, other, to_float=True), out)
 
 
