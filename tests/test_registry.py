@@ -175,3 +175,69 @@ def test_vjp_and_jvp_against_finite_differences(case):
         assert abs(reverse - numeric) <= 1e-6 * scale, (op.name, i, reverse, numeric)
         assert abs(forward - numeric) <= 1e-6 * scale, (op.name, i, forward, numeric)
         assert abs(forward - reverse) <= exact * scale, (op.name, i, forward, reverse)
+
+
+def _grads(module, op, sample, arrays, index, create_graph):
+    args = build(module, sample, arrays)
+    result = first_float_output(call(module, op, sample, args))
+    cotangent = np.random.default_rng(200 + index).standard_normal(tuple(result.shape))
+    inputs = [a for spec, a in zip(sample.args, args, strict=True) if needs_grad(spec)]
+    grads = module.autograd.grad(
+        result, inputs, module.tensor(cotangent), create_graph=create_graph, allow_unused=True
+    )
+    return inputs, grads
+
+
+@pytest.mark.parametrize("case", DIFFERENTIABLE, ids=DIFF_IDS)
+def test_rules_run_on_tensors(case):
+    """The same rules run on Tensors (create_graph) give the same gradient as on arrays."""
+    op, index, sample = case
+    arrays = make_arrays(sample, seed=index)
+    _, fast = _grads(tracegrad, op, sample, arrays, index, create_graph=False)
+    _, recorded = _grads(tracegrad, op, sample, arrays, index, create_graph=True)
+    for a, b in zip(fast, recorded, strict=True):
+        if a is None:
+            assert b is None or not b.detach().numpy().any()
+            continue
+        np.testing.assert_allclose(b.detach().numpy(), a.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("case", DIFFERENTIABLE, ids=DIFF_IDS)
+def test_second_order_matches_torch(case):
+    """Differentiate the gradient again (a Hessian-vector product) and compare with torch."""
+    torch = _torch()
+    op, index, sample = case
+    arrays = make_arrays(sample, seed=index)
+    results = []
+    for module in (tracegrad, torch):
+        inputs, grads = _grads(module, op, sample, arrays, index, create_graph=True)
+        rng = np.random.default_rng(300 + index)
+        total = None
+        for g in grads:
+            if g is None or not g.requires_grad:
+                continue
+            weight = module.tensor(rng.standard_normal(tuple(g.shape)))
+            term = (g * weight).sum()
+            total = term if total is None else total + term
+        if total is None:
+            results.append(None)
+            continue
+        second = module.autograd.grad(total, inputs, allow_unused=True)
+        # torch returns ZeroTensors for some second derivatives; numpy(force=True) reads them
+        results.append([None if s is None else s.detach().numpy(force=True) for s in second])
+    ours, theirs = results
+    if theirs is None:
+        return
+    if ours is None:
+        # piecewise-linear ops (relu): our gradient does not depend on the input at all,
+        # torch records a node whose derivative is zero
+        assert all(r is None or not r.any() for r in theirs)
+        return
+    for mine, reference in zip(ours, theirs, strict=True):
+        if reference is None:
+            assert mine is None or not mine.any()
+            continue
+        if mine is None:
+            assert not reference.any()
+            continue
+        np.testing.assert_allclose(mine, reference, rtol=1e-9, atol=1e-12)

@@ -294,6 +294,9 @@ class ArrayMath:
     sign = staticmethod(np.sign)
     abs = staticmethod(np.abs)
     matmul = staticmethod(np.matmul)
+    floor = staticmethod(np.floor)
+    trunc = staticmethod(np.trunc)
+    swapaxes = staticmethod(np.swapaxes)
     zeros_like = staticmethod(np.zeros_like)
     ones_like = staticmethod(np.ones_like)
     broadcast_to = staticmethod(np.broadcast_to)
@@ -618,6 +621,9 @@ for _name in (
     "sinh",
     "cosh",
     "tanh",
+    "floor",
+    "trunc",
+    "swapaxes",
     "sign",
     "abs",
     "matmul",

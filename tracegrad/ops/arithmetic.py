@@ -176,11 +176,7 @@ REMAINDER = Op(
     forward=_remainder,
     vjp=(
         lambda m, g, a, b, out: m.sum_to(g, a.shape),
-        lambda m, g, a, b, out: (
-            m.sum_to(-g * ((a - out) / b).floor(), b.shape)
-            if not isinstance(g, np.ndarray)
-            else m.sum_to(-g * np.floor((a - out) / b), b.shape)
-        ),
+        lambda m, g, a, b, out: m.sum_to(-g * m.floor((a - out) / b), b.shape),
     ),
     jvp="elementwise",
     samples=[Sample((Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.7, high=2.0)))],
@@ -209,11 +205,7 @@ FMOD = Op(
     forward=_fmod,
     vjp=(
         lambda m, g, a, b, out: m.sum_to(g, a.shape),
-        lambda m, g, a, b, out: (
-            m.sum_to(-g * ((a - out) / b).trunc(), b.shape)
-            if not isinstance(g, np.ndarray)
-            else m.sum_to(-g * np.trunc((a - out) / b), b.shape)
-        ),
+        lambda m, g, a, b, out: m.sum_to(-g * m.trunc((a - out) / b), b.shape),
     ),
     jvp="elementwise",
     samples=[Sample((Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.7, high=2.0)))],

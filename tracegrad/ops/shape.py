@@ -11,10 +11,13 @@ an in-place write through a view is seen by the base and by autograd's checks.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from .. import _dtype as dtypes
 from .._tensor import Size, Tensor, _wrap_dim
-from ._registry import Arg, Op, Sample, apply
+from ._registry import Arg, EachInput, Op, Sample, apply
 
 X = Arg((3, 4))
 
@@ -195,7 +198,7 @@ TRANSPOSE = Op(
     forward=lambda xp, a, dim0, dim1: a.swapaxes(dim0, dim1),
     vjp=(
         lambda m, g, a, out, dim0, dim1: (
-            g.swapaxes(dim0, dim1) if isinstance(g, np.ndarray) else g.transpose(dim0, dim1)
+            m.swapaxes(g, dim0, dim1)
         ),
     ),
     jvp="linear",
@@ -413,6 +416,610 @@ def to_dtype(input, target) -> Tensor:
             return apply(TO_COPY, (input,), (target.np,))
         return Tensor._make(array)
     return Tensor._make(data.astype(target.np))
+
+
+# ---------------------------------------------------------------------------- joining
+
+
+def _tensor_sequence(tensors, name: str) -> tuple:
+    """The tensors of a ``cat``/``stack`` list argument, with torch's type errors."""
+    if not isinstance(tensors, list | tuple):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}"
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
+    return tuple(tensors)
+
+
+def _common_dtype(tensors):
+    """The dtype all of ``tensors`` are promoted to (``cat([float, long])`` is float)."""
+    result = tensors[0].dtype
+    for t in tensors[1:]:
+        result = dtypes.promote_types(result, t.dtype)
+    return result
+
+
+def _is_legacy_empty(shape) -> bool:
+    # torch still accepts 1-d empty tensors in cat whatever the others' shapes; it skips them
+    return tuple(shape) == (0,)
+
+
+def _cat_forward(xp, *args):
+    *arrays, dim, bounds, dtype = args
+    kept = [a for a in arrays if not _is_legacy_empty(a.shape)] or arrays
+    return np.concatenate(kept, axis=dim, dtype=dtype, casting="unsafe")
+
+
+def _cat_rule(i):
+    """The VJP of ``cat`` for input ``i``: the gradient's slice that ``i`` became."""
+
+    def rule(m, g, *args):
+        dim, bounds = args[-3], args[-2]
+        start, stop = bounds[i]
+        part = g[(slice(None),) * dim + (slice(start, stop),)]
+        shape = args[i].shape
+        return part if tuple(part.shape) == tuple(shape) else m.reshape(part, shape)
+
+    return rule
+
+
+# cat puts inputs side by side along dim: each input's gradient is its slice of g
+CAT = Op(
+    "cat",
+    "CatBackward0",
+    forward=_cat_forward,
+    vjp=EachInput(_cat_rule),
+    jvp="linear",
+    samples=[
+        Sample((X, Arg((2, 4))), call=lambda torch, x, y: torch.cat([x, y])),
+        Sample(
+            (X, Arg((3, 2)), Arg((3, 1))),
+            call=lambda torch, x, y, z: torch.cat((x, y, z), dim=1),
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 3, 1))),
+            call=lambda torch, x, y: torch.concat([x, y], -1),
+            note="negative dim",
+        ),
+        Sample(
+            (Arg((2, 3)), Arg((2, 3))),
+            call=lambda torch, x, y: torch.concatenate([x, y], axis=0),
+        ),
+        Sample((X,), call=lambda torch, x: torch.cat([x])),
+        Sample((X, Arg((0, 4))), call=lambda torch, x, y: torch.cat([x, y]), note="empty part"),
+        Sample(
+            (X, Arg((0,))),
+            call=lambda torch, x, y: torch.cat([y, x, y]),
+            note="legacy 1-d empty",
+        ),
+        Sample(
+            (X, Arg((1, 4), 0, 5, "int64")),
+            call=lambda torch, x, i: torch.cat([i, x]),
+            note="promotes int",
+        ),
+    ],
+)
+
+
+def cat(tensors, dim=0, *, axis=None, out=None):
+    """Join ``tensors`` along the existing dimension ``dim``; all other sizes must match.
+
+    ``torch.cat([a, b])`` of shapes (2, 3) and (4, 3) has shape (6, 3). Mixed dtypes
+    promote (float with long gives float). A 1-d empty tensor is skipped, as in torch.
+    """
+    if axis is not None:
+        dim = axis
+    tensors = _tensor_sequence(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(
+                f"zero-dimensional tensor (at position {i}) cannot be concatenated"
+            )
+    shaped = [(i, t) for i, t in enumerate(tensors) if not _is_legacy_empty(t.shape)]
+    reference = (shaped or [(0, tensors[0])])[0][1]
+    ndim = reference._data.ndim
+    dim = _wrap_dim(dim, ndim)
+    for i, t in shaped:
+        shape = t._data.shape
+        if len(shape) != ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ndim} and {len(shape)}"
+            )
+        for d in range(ndim):
+            if d != dim and shape[d] != reference._data.shape[d]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                    f"{reference._data.shape[d]} but got size {shape[d]} for tensor number "
+                    f"{i} in the list."
+                )
+    bounds = []
+    start = 0
+    for t in tensors:
+        stop = start + (0 if _is_legacy_empty(t.shape) and shaped else t._data.shape[dim])
+        bounds.append((start, stop))
+        start = stop
+    dtype = _common_dtype(tensors)
+    result = apply(CAT, tensors, (dim, tuple(bounds), dtype.np))
+    return _with_out(result, out)
+
+
+concat = concatenate = cat
+
+
+def _with_out(result, out):
+    if out is None:
+        return result
+    from .arithmetic import _finish
+
+    return _finish(result, out)
+
+
+def _stack_forward(xp, *args):
+    *arrays, dim, dtype = args
+    return np.stack(arrays, axis=dim, dtype=dtype, casting="unsafe")
+
+
+def _stack_rule(i):
+    """The VJP of ``stack`` for input ``i``: the gradient's slice ``i`` along ``dim``."""
+
+    def rule(m, g, *args):
+        return g[(slice(None),) * args[-2] + (i,)]
+
+    return rule
+
+
+# stack = unsqueeze every input at dim, then cat: input i gets g's slice i
+STACK = Op(
+    "stack",
+    "StackBackward0",
+    forward=_stack_forward,
+    vjp=EachInput(_stack_rule),
+    jvp="linear",
+    samples=[
+        Sample((X, X), call=lambda torch, x, y: torch.stack([x, y])),
+        Sample((X, X, X), call=lambda torch, x, y, z: torch.stack((x, y, z), dim=-1)),
+        Sample((Arg((2, 3)), Arg((2, 3))), call=lambda torch, x, y: torch.stack([x, y], 1)),
+        Sample((Arg(()), Arg(())), call=lambda torch, x, y: torch.stack([x, y])),
+        Sample(
+            (Arg((2,)), Arg((2,), 0, 4, "int64")),
+            call=lambda torch, x, i: torch.stack([x, i]),
+            note="promotes int",
+        ),
+    ],
+)
+
+
+def stack(tensors, dim=0, *, out=None):
+    """Join equally shaped ``tensors`` along a *new* dimension ``dim``.
+
+    ``torch.stack([a, b])`` of two (2, 3) tensors has shape (2, 2, 3).
+    """
+    tensors = _tensor_sequence(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0]._data.shape
+    dim = _wrap_dim(dim, len(shape) + 1)
+    for i, t in enumerate(tensors):
+        if t._data.shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape)} at entry "
+                f"0 and {list(t._data.shape)} at entry {i}"
+            )
+    result = apply(STACK, tensors, (dim, _common_dtype(tensors).np))
+    return _with_out(result, out)
+
+
+# ---------------------------------------------------------------------------- splitting
+
+
+def _split_forward(xp, a, dim, sizes):
+    return tuple(np.split(a, np.cumsum(sizes[:-1]), axis=dim))
+
+
+# the outputs are consecutive slices of the input: their gradients are concatenated back
+SPLIT = Op(
+    "split",
+    "SplitBackward0",
+    forward=_split_forward,
+    vjp=(lambda m, g, a, out, dim, sizes: m.cat(g, dim),),
+    jvp="linear",
+    n_outputs=None,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.split(x, 2)),
+        Sample((X,), call=lambda torch, x: x.split(3, dim=1)),
+        Sample((X,), call=lambda torch, x: torch.split(x, 5), note="one piece"),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.split(1, -1)),
+        Sample((X,), call=lambda torch, x: torch.chunk(x, 2)),
+        Sample((X,), call=lambda torch, x: x.chunk(3, dim=-1), note="fewer chunks"),
+    ],
+)
+
+SPLIT_WITH_SIZES = Op(
+    "split_with_sizes",
+    "SplitWithSizesBackward0",
+    forward=_split_forward,
+    vjp=(lambda m, g, a, out, dim, sizes: m.cat(g, dim),),
+    jvp="linear",
+    n_outputs=None,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.split(x, [1, 2])),
+        Sample((X,), call=lambda torch, x: x.split([2, 0, 2], dim=-1), note="empty piece"),
+        Sample((Arg((0, 2)),), call=lambda torch, x: torch.chunk(x, 3), note="empty chunks"),
+    ],
+    public="split",
+)
+
+
+def _views(results, base):
+    return tuple(as_view(r, base) for r in results)
+
+
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
+    """Cut ``tensor`` along ``dim`` into pieces: of ``split_size`` each (the last may be
+    smaller), or of the sizes in a list. The pieces are views of ``tensor``.
+
+    ``torch.split(x, 2)`` of a length-5 dim gives sizes 2, 2, 1; ``torch.split(x, [1, 4])``
+    gives 1, 4 (the sizes must add up to the dimension's length).
+    """
+    sections = split_size_or_sections if split_size is None else split_size
+    if sections is None:
+        raise TypeError("split() missing 1 required positional argument: 'split_size'")
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, tensor._data.ndim)
+    length = tensor._data.shape[dim]
+    if isinstance(sections, Tensor):
+        sections = sections.tolist()
+    if isinstance(sections, list | tuple):
+        sizes = tuple(int(n) for n in sections)
+        if any(n < 0 for n in sizes):
+            raise RuntimeError(
+                "split_with_sizes expects split_sizes have only non-negative entries, but got "
+                f"split_sizes={list(sizes)}"
+            )
+        if sum(sizes) != length:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {length} (input "
+                f"tensor's size at dimension {dim}), but got split_sizes={list(sizes)}"
+            )
+        op = SPLIT_WITH_SIZES
+    else:
+        size = int(sections)
+        if size < 0:
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={size}"
+            )
+        if size == 0 and length != 0:
+            raise RuntimeError(
+                "split_size can only be 0 if dimension size is 0, but got dimension size of "
+                f"{length}"
+            )
+        pieces = max(-(-length // size), 1) if size else 1
+        sizes = (size,) * (pieces - 1) + (length - size * (pieces - 1),)
+        op = SPLIT
+    return _views(apply(op, (tensor,), (dim, sizes)), tensor)
+
+
+def chunk(input, chunks, dim=0):
+    """Cut ``input`` into ``chunks`` pieces of equal size along ``dim`` (the last may be
+    smaller, and there may be fewer pieces when the size does not divide). Views."""
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    dim = _wrap_dim(dim, input._data.ndim)
+    length = input._data.shape[dim]
+    size = -(-length // chunks)
+    if size == 0 and length == 0:
+        return split(input, [0] * chunks, dim)
+    return split(input, size, dim)
+
+
+def _unbind_forward(xp, a, dim):
+    return tuple(a[(slice(None),) * dim + (i,)] for i in range(a.shape[dim]))
+
+
+# every slice along dim becomes an output: their gradients are stacked back
+UNBIND = Op(
+    "unbind",
+    "UnbindBackward0",
+    forward=_unbind_forward,
+    vjp=(lambda m, g, a, out, dim: m.stack(g, dim),),
+    jvp="linear",
+    n_outputs=None,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.unbind(x)),
+        Sample((X,), call=lambda torch, x: x.unbind(-1)),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.unbind(dim=1)),
+        Sample((Arg((2, 3)),), call=lambda torch, x: tuple(x), note="iteration"),
+    ],
+)
+
+
+def unbind(input, dim=0):
+    """The slices of ``input`` along ``dim``, as a tuple of views with ``dim`` removed
+    (iterating over a tensor does ``unbind(0)``)."""
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dim = _wrap_dim(dim, input._data.ndim)
+    return _views(apply(UNBIND, (input,), (dim,)), input)
+
+
+# ---------------------------------------------------------------------------- reordering
+
+
+def _dims_arg(args, dims, name):
+    if dims is None:
+        if len(args) == 1 and isinstance(args[0], list | tuple | Size):
+            dims = args[0]
+        elif all(isinstance(d, int | np.integer) for d in args):
+            dims = args
+        else:
+            raise TypeError(
+                f"{name}(): argument 'dims' must be tuple of ints, not "
+                f"{type(args[0]).__name__}"
+            )
+    return tuple(int(d) for d in dims)
+
+
+def _unique_dims(dims, ndim) -> tuple:
+    wrapped = tuple(_wrap_dim(d, ndim) for d in dims)
+    for d in wrapped:
+        if wrapped.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return wrapped
+
+
+# flip reverses the order along dims: so does its gradient
+FLIP = Op(
+    "flip",
+    "FlipBackward0",
+    forward=lambda xp, a, dims: np.flip(a, dims).copy(),
+    vjp=(lambda m, g, a, out, dims: m.flip(g, dims),),
+    jvp="linear",
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.flip(x, (0,))),
+        Sample((X,), call=lambda torch, x: x.flip(0, 1)),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: torch.flip(x, [-1, 0])),
+        Sample((X,), call=lambda torch, x: torch.flip(x, ()), note="no dims"),
+        Sample((X,), call=lambda torch, x: torch.fliplr(x)),
+        Sample((Arg((3,)),), call=lambda torch, x: torch.flipud(x)),
+    ],
+)
+
+
+def flip(input, *args, dims=None):
+    """A copy with the order of the elements reversed along each of ``dims``.
+
+    ``torch.flip(x, (0,))`` reverses the rows; ``x.flip(0, 1)`` both axes.
+    """
+    dims = _unique_dims(_dims_arg(args, dims, "flip"), input._data.ndim)
+    return apply(FLIP, (input,), (dims,))
+
+
+def fliplr(input):
+    """Reverse the columns (``flip(input, (1,))``); needs at least 2 dimensions."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return apply(FLIP, (input,), ((1,),))
+
+
+def flipud(input):
+    """Reverse the rows (``flip(input, (0,))``); needs at least 1 dimension."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return apply(FLIP, (input,), ((0,),))
+
+
+def _roll_forward(xp, a, shifts, dims):
+    return np.roll(a, shifts[0] if dims is None else shifts, dims)
+
+
+def _negated(shifts):
+    return tuple(-s for s in shifts)
+
+
+# a roll moves every element by `shifts` (wrapping around): the gradient rolls back
+ROLL = Op(
+    "roll",
+    "RollBackward0",
+    forward=_roll_forward,
+    vjp=(
+        lambda m, g, a, out, shifts, dims: m.roll(
+            g, -shifts[0] if dims is None else _negated(shifts), dims
+        ),
+    ),
+    jvp="linear",
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.roll(x, 1), note="flattened"),
+        Sample((X,), call=lambda torch, x: torch.roll(x, -1, 0)),
+        Sample((X,), call=lambda torch, x: torch.roll(x, (1, 5), (0, -1))),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.roll(shifts=2, dims=1)),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.roll([1, -2], [2, 0])),
+    ],
+)
+
+
+def roll(input, shifts, dims=None):
+    """Shift the elements by ``shifts`` along ``dims``, wrapping around the end.
+
+    Without ``dims`` the tensor is rolled as if flattened, then given its shape back.
+    ``shifts`` and ``dims`` may be ints or equally long tuples.
+    """
+    shifts = (shifts,) if isinstance(shifts, int | np.integer) else tuple(shifts)
+    if dims is not None:
+        dims = (dims,) if isinstance(dims, int | np.integer) else tuple(dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if (dims is None and len(shifts) != 1) or (dims is not None and len(dims) != len(shifts)):
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+            f"{0 if dims is None else len(dims)}"
+        )
+    shifts = tuple(int(s) for s in shifts)
+    if dims is not None:
+        dims = tuple(_wrap_dim(d, input._data.ndim) for d in dims)
+    return apply(ROLL, (input,), (shifts, dims))
+
+
+def _repeat_vjp(m, g, shape, repeats):
+    """Sum the copies: view g as (r0, n0, r1, n1, ...) and sum over the r axes."""
+    padded = (1,) * (len(repeats) - len(shape)) + tuple(shape)
+    interleaved = []
+    for r, n in zip(repeats, padded, strict=True):
+        interleaved += [r, n]
+    summed = m.sum(m.reshape(g, tuple(interleaved)), tuple(range(0, 2 * len(repeats), 2)))
+    return m.reshape(summed, shape)
+
+
+# repeat tiles copies of the input: each input element gets the sum of its copies' grads
+REPEAT = Op(
+    "repeat",
+    "RepeatBackward0",
+    forward=lambda xp, a, repeats: np.tile(a, repeats),
+    vjp=(lambda m, g, a, out, repeats: _repeat_vjp(m, g, a.shape, repeats),),
+    jvp="linear",
+    samples=[
+        Sample((X,), call=lambda torch, x: x.repeat(2, 1)),
+        Sample((X,), call=lambda torch, x: x.repeat(2, 1, 3), note="new dim"),
+        Sample((X,), call=lambda torch, x: x.repeat([1, 0]), note="zero copies"),
+        Sample((Arg((3,)),), call=lambda torch, x: x.repeat(3)),
+        Sample((Arg(()),), call=lambda torch, x: x.repeat(2, 2)),
+        Sample((X,), call=lambda torch, x: torch.tile(x, (2,))),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.tile(2, 1)),
+    ],
+)
+
+
+def repeat(input, *sizes):
+    """Tile ``input`` ``sizes[d]`` times along each dimension (a copy).
+
+    ``x.repeat(2, 3)`` of a (2, 2) tensor has shape (4, 6); extra leading sizes add
+    dimensions: ``x.repeat(5, 1, 1)`` has shape (5, 2, 2).
+    """
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    repeats = _shape_args(sizes)
+    shape = input._data.shape
+    if len(repeats) < len(shape):
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor"
+        )
+    padded = (1,) * (len(repeats) - len(shape)) + shape
+    target = [r * n for r, n in zip(repeats, padded, strict=True)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    return apply(REPEAT, (input,), (repeats,))
+
+
+def tile(input, *dims):
+    """``repeat`` that also accepts fewer sizes than dimensions (ones are prepended):
+    ``torch.tile(x, (2,))`` repeats the last dimension twice."""
+    repeats = _shape_args(dims)
+    repeats = (1,) * (input._data.ndim - len(repeats)) + repeats
+    return repeat(input, *repeats)
+
+
+def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the order of
+    the others: ``movedim(x, 0, -1)`` of a (2, 3, 4) tensor has shape (3, 4, 2). A view."""
+    ndim = input._data.ndim
+    src = (source,) if isinstance(source, int | np.integer) else tuple(source)
+    dst = (destination,) if isinstance(destination, int | np.integer) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    src = tuple(_wrap_dim(d, ndim) for d in src)
+    dst = tuple(_wrap_dim(d, ndim) for d in dst)
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    order = [None] * ndim
+    for s, d in zip(src, dst, strict=True):
+        order[d] = s
+    rest = iter(d for d in range(ndim) if d not in src)
+    order = [next(rest) if d is None else d for d in order]
+    return permute(input, *order)
+
+
+moveaxis = movedim
+
+
+def narrow(input, dim, start, length):
+    """The view ``input[..., start:start + length, ...]`` along ``dim`` (negative ``start``
+    counts from the end)."""
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = _wrap_dim(dim, input._data.ndim)
+    if isinstance(start, Tensor):
+        start = start.item()
+    size = input._data.shape[dim]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got "
+            f"{start})"
+        )
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    from .index import SLICE
+
+    return as_view(apply(SLICE, (input,), (dim, start, start + length, 1)), input)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-d tensors: with ``indexing='ij'`` output ``i`` varies along
+    dimension ``i``; ``'xy'`` (NumPy's default) swaps the first two dimensions. The outputs
+    are expanded views (no copy)."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the "
+            "indexing argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor "
+                f"of shape {list(t.shape)}"
+            )
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    positions = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        positions[0], positions[1] = 1, 0
+    grid = [0] * len(tensors)
+    for t, p in zip(tensors, positions, strict=True):
+        grid[p] = t._data.size
+    outputs = []
+    for t, p in zip(tensors, positions, strict=True):
+        shape = [1] * len(tensors)
+        shape[p] = -1
+        outputs.append(expand(view(t, shape), *grid))
+    return tuple(outputs)
 
 
 # the torch namespace functions of this family, and those that are also Tensor methods
