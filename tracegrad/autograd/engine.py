@@ -192,7 +192,8 @@ def _receive(pending, ready, accumulators, node, nr, g):
             pending[node] = [g]
             accumulators.append(node)
             return
-        slots = pending[node] = [None] * node.op.n_outputs
+        # n_outputs is None for ops with a variable number of outputs (split): count them
+        slots = pending[node] = [None] * (node.op.n_outputs or len(node.out))
         heappush(ready, (-node.sequence_nr, node))
     current = slots[nr]
     slots[nr] = g if current is None else current + g
@@ -257,7 +258,10 @@ def _tensor_values(node):
         if node.op.n_outputs == 1:
             out = Tensor._make(out, True, node)
         else:
-            out = tuple(Tensor._make(o, True, node, i) for i, o in enumerate(out))
+            out = tuple(
+                Tensor._make(o, o.dtype.kind == "f", node if o.dtype.kind == "f" else None, i)
+                for i, o in enumerate(out)
+            )
     return values, out
 
 
@@ -382,7 +386,11 @@ def _free(node) -> None:
     whose rules read only shapes (add, sum, views ...) keeps the shapes.
     """
     node.freed = True
-    node.out = None
+    if node.op.n_outputs is None:
+        # a variable number of outputs: keep their count and shapes (zero-cost placeholders)
+        node.out = tuple(np.broadcast_to(np.zeros((), o.dtype), o.shape) for o in node.out)
+    else:
+        node.out = None
     if node.op.saves:
         node.inputs = None
     else:

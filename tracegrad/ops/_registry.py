@@ -260,8 +260,7 @@ def _record(op, inputs, params, out):
         elif versions is not None:
             versions.append(None)
         edges.append(_NO_EDGE)
-    return op.node_class(op, inputs, out if op.keeps_out else None, params, tuple(edges),
-                         versions)
+    return op.node_class(op, inputs, out if op.keeps_out else None, params, tuple(edges), versions)
 
 
 # ---------------------------------------------------------------------------- math
@@ -457,11 +456,21 @@ class ArrayMath:
 
     @staticmethod
     def cumsum(x, dim):
-        return x.copy() if x.ndim == 0 else np.cumsum(x, axis=dim)
+        """Running sums; float16/float32 accumulate in float64, as PyTorch's CPU kernel."""
+        if x.ndim == 0:
+            return x.copy()
+        if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+            return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
+        return np.cumsum(x, axis=dim)
 
     @staticmethod
     def cumprod(x, dim):
-        return x.copy() if x.ndim == 0 else np.cumprod(x, axis=dim)
+        """Running products; float16/float32 accumulate in float64, as PyTorch's CPU kernel."""
+        if x.ndim == 0:
+            return x.copy()
+        if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+            return np.cumprod(x, axis=dim, dtype=np.float64).astype(x.dtype)
+        return np.cumprod(x, axis=dim)
 
     @staticmethod
     def einsum(equation, *operands):
@@ -481,6 +490,12 @@ class ArrayMath:
         (an integer array with size 1 along ``dim``, broadcast over the other dims)."""
         positions = np.arange(shape[dim]).reshape((-1,) + (1,) * (len(shape) - dim - 1))
         return np.broadcast_to(positions == index, shape)
+
+    @staticmethod
+    def records_graph():
+        """False: rules run on arrays, nothing is recorded (a rule may then take a faster
+        path whose own derivative is not needed, as PyTorch does outside grad mode)."""
+        return False
 
 
 class TensorMath:
@@ -600,6 +615,11 @@ class TensorMath:
     def one_hot(index, shape, dim):
         data = index._data if isinstance(index, Tensor) else index
         return Tensor._make(np.ascontiguousarray(ArrayMath.one_hot(data, shape, dim)))
+
+    @staticmethod
+    def records_graph():
+        """True: the rule's own derivative will be taken (create_graph)."""
+        return True
 
 
 def _tensor_math_function(name):

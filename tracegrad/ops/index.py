@@ -1,18 +1,29 @@
-"""Indexing: ``x[key]`` and ``x[key] = value``, with NumPy's (and PyTorch's) rules.
+"""Indexing: ``x[key]`` and ``x[key] = value``, with NumPy's (and PyTorch's) rules, and
+the indexing functions: gather/scatter, index_select/index_add, take, masks (masked_fill,
+masked_select, masked_scatter, nonzero), sort/topk and one_hot.
 
 Basic keys (ints, slices, ``None``, ``...``) give views that share memory with ``x``;
 advanced keys (integer or bool tensors, lists) give copies. Either way the gradient of
 ``x[key]`` is a zero tensor of ``x``'s shape with the incoming gradient *added* at
-``key`` (added, because an advanced key may pick the same element twice).
+``key`` (added, because an advanced key may pick the same element twice). The same idea
+runs through the functions: reading at an index (gather, index_select, take, sort) has
+as gradient a scatter-add of ``g`` back to where the values came from, and writing
+(scatter, index_add, masked_fill) reads ``g`` back at the written positions.
 """
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor
-from ._registry import Arg, Op, Sample, apply
+from .._tensor import Tensor, _wrap_dim
+from ..autograd import grad_mode
+from ._inplace import _TYPE_WORDS
+from ._registry import Arg, ArrayMath, Op, Sample, apply
+from .reduction import _return_type, return_types
 from .shape import as_view
 
 X = Arg((3, 4))
@@ -63,6 +74,10 @@ SLICE = Op(
         Sample((X,), call=lambda torch, x: x[:, 1:3]),
         Sample((X,), call=lambda torch, x: x[::2]),
         Sample((Arg((2, 3, 4)),), call=lambda torch, x: x[..., 1:]),
+        Sample((X,), call=lambda torch, x: torch.narrow(x, 1, 1, 2)),
+        Sample((X,), call=lambda torch, x: x.narrow(0, -2, 2), note="narrow negative start"),
+        Sample((X,), call=lambda torch, x: x.narrow(-1, 4, 0), note="narrow empty"),
+        Sample((X,), call=lambda torch, x: x.narrow(0, 0, 3), note="narrow everything"),
     ],
 )
 
@@ -257,7 +272,1034 @@ def select(input, dim, index):
     return as_view(apply(SELECT, (input,), (dim, int(index))), input)
 
 
+# ---------------------------------------------------------------------------- errors
+
+
+_C_TYPE_NAMES = {
+    "float64": "double",
+    "float32": "float",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _check_index_dtype(index, message: str, allow_int32: bool = True) -> None:
+    allowed = (dtypes.int64, dtypes.int32) if allow_int32 else (dtypes.int64,)
+    if not isinstance(index, Tensor):
+        raise TypeError(f"index must be a Tensor, not {type(index).__name__}")
+    if index.dtype not in allowed:
+        raise RuntimeError(message.format(type=_TYPE_WORDS[index.dtype.name]))
+
+
+def _check_bounds(index: np.ndarray, size: int, dim: int) -> None:
+    """Raise torch's error for the first entry of ``index`` outside ``[0, size)``."""
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = index[(index < 0) | (index >= size)].flat[0]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def _broadcast_shape(a_shape, b_shape) -> tuple:
+    """The broadcast shape of two shapes, with torch's error when they do not match."""
+    try:
+        return tuple(np.broadcast_shapes(tuple(a_shape), tuple(b_shape)))
+    except ValueError:
+        ndim = max(len(a_shape), len(b_shape))
+        a = (1,) * (ndim - len(a_shape)) + tuple(a_shape)
+        b = (1,) * (ndim - len(b_shape)) + tuple(b_shape)
+        for d in range(ndim - 1, -1, -1):
+            if a[d] != b[d] and a[d] != 1 and b[d] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at "
+                    f"non-singleton dimension {d}"
+                ) from None
+        raise
+
+
+def _numel(shape) -> int:
+    result = 1
+    for n in shape:
+        result *= n
+    return result
+
+
+def _at_least_1d(shape) -> tuple:
+    return tuple(shape) if len(shape) else (1,)
+
+
+# ---------------------------------------------------------------------------- gather, scatter
+
+
+def _zeros_or(m, tangent, like, shape):
+    return tangent if tangent is not None else m.zeros(shape, like)
+
+
+# out[i][j] = a[i][index[i][j]] (dim 1): the gradient is g added back at those positions
+GATHER = Op(
+    "gather",
+    "GatherBackward0",
+    forward=lambda xp, a, index, dim: ArrayMath.gather(a, dim, index),
+    vjp=(
+        lambda m, g, a, index, out, dim: m.scatter_add(m.zeros(a.shape, g), dim, index, g),
+        None,
+    ),
+    jvp=lambda m, t, a, index, out, dim: m.gather(t[0], dim, index),
+    samples=[
+        Sample((X, Arg((3, 2), 0, 4, "int64")), call=lambda torch, x, i: torch.gather(x, 1, i)),
+        Sample(
+            (X, Arg((5, 4), 0, 3, "int64")),
+            call=lambda torch, x, i: x.gather(0, i),
+            note="repeated indices",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 2, 3), 0, 3, "int64")),
+            call=lambda torch, x, i: torch.gather(x, -2, i),
+            note="smaller index",
+        ),
+        Sample(
+            (Arg((4,)), Arg((), values=2, dtype="int64")),
+            call=lambda torch, x, i: torch.gather(x, 0, i),
+            note="0-d index",
+        ),
+        Sample(
+            (X, Arg((3, 0), 0, 4, "int64")),
+            call=lambda torch, x, i: torch.gather(x, 1, i),
+            note="empty index",
+        ),
+    ],
+)
+
+
+def _check_gather_shapes(input, index, dim, name, src=None):
+    """torch's checks of gather/scatter arguments: equal ndim, ``index`` no larger than
+    ``input`` (except along ``dim``) and than ``src``, indices in range."""
+    ndim = max(input._data.ndim, 1)
+    if max(index._data.ndim, 1) != ndim:
+        raise RuntimeError(
+            "Index tensor must have the same number of dimensions as "
+            f"{'input' if name == 'gather' else 'self'} tensor"
+        )
+    if src is not None and max(src._data.ndim, 1) != ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    shape = _at_least_1d(input._data.shape)
+    index_shape = _at_least_1d(index._data.shape)
+    src_shape = _at_least_1d(src._data.shape) if src is not None else None
+    for d in range(ndim):
+        too_big = d != dim and index_shape[d] > shape[d]
+        if src_shape is not None and index_shape[d] > src_shape[d]:
+            too_big = True
+        if too_big:
+            if name != "gather" and src is None:
+                raise RuntimeError(
+                    f"Expected index {list(index.shape)} to be no larger than self "
+                    f"{list(input.shape)} apart from dimension {dim}"
+                )
+            if src is None:
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index "
+                    f"{list(index.shape)} to be no larger than self {list(input.shape)} apart "
+                    f"from dimension {dim}"
+                )
+            raise RuntimeError(
+                f"Expected index {list(index.shape)} to be no larger than self "
+                f"{list(input.shape)} apart from dimension {dim} and to be no larger size than "
+                f"src {list(src.shape)}"
+            )
+    _check_bounds(index._data, shape[dim], dim)
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """Pick values along ``dim`` at the positions in ``index``: for a 2-d input and
+    ``dim=1``, ``out[i][j] = input[i][index[i][j]]``. The result has ``index``'s shape.
+
+    ``index`` (int64 or int32) has as many dimensions as ``input`` and is no larger than it
+    along the other dimensions. A typical use: the score of each row's target class,
+    ``scores.gather(1, target.unsqueeze(1))``.
+    """
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_index_dtype(index, "gather(): Expected dtype int32/int64 for index")
+    _check_gather_shapes(input, index, dim, "gather")
+    return _with_out(apply(GATHER, (input, index), (dim,)), out)
+
+
+def _with_out(result, out):
+    if out is None:
+        return result
+    from .arithmetic import _finish
+
+    return _finish(result, out)
+
+
+def _scatter_src_grad(m, g, dim, index, src_shape):
+    """The gradient of scatter's ``src``: g read back at ``index`` (zeros for the elements
+    of ``src`` outside ``index``'s shape, which scatter does not use)."""
+    part = m.gather(g, dim, index)
+    if tuple(part.shape) == tuple(src_shape):
+        return part
+    index_shape = _at_least_1d(index.shape)
+    if tuple(part.shape) != index_shape:
+        part = m.reshape(part, index_shape)
+    key = tuple(slice(0, n) for n in index_shape)
+    result = m.index_accumulate(part, _at_least_1d(src_shape), key)
+    return result if len(src_shape) else m.reshape(result, tuple(src_shape))
+
+
+def _scatter_jvp(m, t, a, index, src, out, dim):
+    ta = _zeros_or(m, t[0], out, a.shape)
+    ts = _zeros_or(m, t[2], out, src.shape)
+    return m.scatter(ta, dim, index, ts)
+
+
+# out = a with src written at index: a's gradient is g with zeros there, src's is g[index]
+SCATTER = Op(
+    "scatter",
+    "ScatterBackward0",
+    forward=lambda xp, a, index, src, dim: ArrayMath.scatter(a, dim, index, src),
+    vjp=(
+        lambda m, g, a, index, src, out, dim: m.scatter(g, dim, index, 0),
+        None,
+        lambda m, g, a, index, src, out, dim: _scatter_src_grad(m, g, dim, index, src.shape),
+    ),
+    jvp=_scatter_jvp,
+    samples=[
+        Sample(
+            (X, Arg((2, 4))),
+            call=lambda torch, x, s: torch.scatter(
+                x, 0, torch.tensor([[0, 1, 2, 0], [1, 2, 0, 2]]), s
+            ),
+        ),
+        Sample(
+            (X, Arg((3, 2))),
+            call=lambda torch, x, s: x.scatter(1, torch.tensor([[3, 0], [1, 2], [0, 3]]), s),
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 1, 4))),
+            call=lambda torch, x, s: torch.scatter(x, -2, torch.tensor([[[2, 0, 1, 1]]] * 2), s),
+            note="negative dim",
+        ),
+    ],
+)
+
+SCATTER_VALUE = Op(
+    "scatter_value",
+    "ScatterBackward1",
+    forward=lambda xp, a, index, dim, value: ArrayMath.scatter(a, dim, index, value),
+    vjp=(lambda m, g, a, index, out, dim, value: m.scatter(g, dim, index, 0), None),
+    jvp=lambda m, t, a, index, out, dim, value: m.scatter(t[0], dim, index, 0),
+    samples=[
+        Sample(
+            (X, Arg((2, 3), 0, 4, "int64")),
+            call=lambda torch, x, i: torch.scatter(x, 1, i, 2.5),
+        ),
+        Sample(
+            (Arg((2, 3, 4)),),
+            call=lambda torch, x: x.scatter(0, torch.zeros(1, 3, 4, dtype=torch.int64), value=-1),
+        ),
+    ],
+    public="scatter",
+)
+
+
+def _scatter_reduce_forward(xp, a, index, src, dim, reduce):
+    result = np.array(a, copy=True)
+    target = result.reshape(1) if result.ndim == 0 else result
+    index = index.reshape(1) if index.ndim == 0 else index
+    if isinstance(src, np.ndarray):
+        src = src.reshape(1) if src.ndim == 0 else src
+        src = src[tuple(slice(0, n) for n in index.shape)]
+    ufunc = np.add if reduce == "add" else np.multiply
+    ufunc.at(target, ArrayMath.along_key(index, dim), src)
+    return result
+
+
+# the deprecated reduce= of scatter: torch has no derivative for it either
+SCATTER_REDUCE = Op(
+    "scatter_reduce_legacy",
+    "ScatterBackward0",
+    forward=_scatter_reduce_forward,
+    differentiable=False,
+    # (with a tensor src torch warns: that case is in tests/test_shape_index.py)
+    samples=[
+        Sample(
+            (Arg((3, 4), grad=False),),
+            call=lambda torch, x: torch.scatter(
+                x, 1, torch.tensor([[0, 0], [3, 0]]), 2.0, reduce="add"
+            ),
+        ),
+        Sample(
+            (Arg((3, 4), grad=False),),
+            call=lambda torch, x: x.scatter(
+                0, torch.tensor([[0, 0], [0, 2]]), 3.0, reduce="multiply"
+            ),
+        ),
+    ],
+    public="scatter",
+)
+
+
+def _check_scatter(name, input, dim, index, src):
+    _check_index_dtype(index, f"{name}(): Expected dtype int32/int64 for index")
+    if isinstance(src, Tensor) and src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_shapes(input, index, dim, name, src if isinstance(src, Tensor) else None)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of ``input`` with values written at the positions in ``index`` along
+    ``dim``: for a 2-d input and ``dim=1``, ``out[i][index[i][j]] = src[i][j]``.
+
+    ``src`` is a tensor (of ``input``'s dtype; only its leading block of ``index``'s shape
+    is used) or a number (also accepted as ``value=``). When ``index`` repeats a position,
+    which write wins is unspecified. ``reduce='add'`` or ``'multiply'`` combines instead
+    of overwriting (deprecated in torch, and not differentiable).
+    """
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() missing 1 required argument: 'src' or 'value'")
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_scatter("scatter", input, dim, index, src)
+    if reduce is not None:
+        return _scatter_reduced(input, dim, index, src, reduce)
+    if isinstance(src, Tensor):
+        return apply(SCATTER, (input, index, src), (dim,))
+    if not isinstance(src, int | float | bool | np.number):
+        raise TypeError(f"scatter(): argument 'value' must be Number, not {type(src).__name__}")
+    return apply(SCATTER_VALUE, (input, index), (dim, src))
+
+
+def _scatter_reduced(input, dim, index, src, reduce):
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if isinstance(src, Tensor):
+        warnings.warn(
+            "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+            "reduction options.",
+            UserWarning,
+            stacklevel=3,
+        )
+    inputs = (input, index, src) if isinstance(src, Tensor) else (input, index)
+    if grad_mode.is_grad_enabled() and any(
+        isinstance(x, Tensor) and x.requires_grad for x in inputs
+    ):
+        raise RuntimeError(
+            "derivative for aten::scatter is not implemented (scatter with reduce= has no "
+            "gradient); use scatter_add, or compute under torch.no_grad()"
+        )
+    arrays = (input._data, index._data, src._data if isinstance(src, Tensor) else src)
+    return apply(SCATTER_REDUCE, (input, index, src), (dim, reduce), arrays)
+
+
+def _scatter_add_jvp(m, t, a, index, src, out, dim):
+    ta = _zeros_or(m, t[0], out, a.shape)
+    ts = _zeros_or(m, t[2], out, src.shape)
+    return m.scatter_add(ta, dim, index, ts)
+
+
+# out = a + src added at index: a's gradient is g, src's is g read back at index
+SCATTER_ADD = Op(
+    "scatter_add",
+    "ScatterAddBackward0",
+    forward=lambda xp, a, index, src, dim: ArrayMath.scatter_add(a, dim, index, src),
+    vjp=(
+        lambda m, g, a, index, src, out, dim: g,
+        None,
+        lambda m, g, a, index, src, out, dim: _scatter_src_grad(m, g, dim, index, src.shape),
+    ),
+    jvp=_scatter_add_jvp,
+    samples=[
+        Sample(
+            (X, Arg((5, 4), 0, 3, "int64"), Arg((5, 4))),
+            call=lambda torch, x, i, s: torch.scatter_add(x, 0, i, s),
+            note="repeated indices",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 3, 2), 0, 4, "int64"), Arg((2, 3, 2))),
+            call=lambda torch, x, i, s: x.scatter_add(-1, i, s),
+            note="smaller index",
+        ),
+        Sample(
+            (Arg((5,)), Arg((), values=3, dtype="int64"), Arg(())),
+            call=lambda torch, x, i, s: torch.scatter_add(x, 0, i, s),
+            note="0-d",
+        ),
+    ],
+)
+
+
+def scatter_add(input, dim, index, src):
+    """A copy of ``input`` with ``src`` *added* at the positions in ``index`` along ``dim``
+    (``out[i][index[i][j]] += src[i][j]`` for ``dim=1``); repeated positions add up, so
+    this is how to sum values into bins."""
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}"
+        )
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_scatter("scatter_add", input, dim, index, src)
+    return apply(SCATTER_ADD, (input, index, src), (dim,))
+
+
+# ---------------------------------------------------------------------------- index_select
+
+
+# the slices at index along dim: the gradient adds g's slices back at index
+INDEX_SELECT = Op(
+    "index_select",
+    "IndexSelectBackward0",
+    forward=lambda xp, a, index, dim: ArrayMath.index_select(a, dim, index),
+    vjp=(
+        lambda m, g, a, index, out, dim: m.index_add(m.zeros(a.shape, g), dim, index, g),
+        None,
+    ),
+    jvp=lambda m, t, a, index, out, dim: m.index_select(t[0], dim, index),
+    samples=[
+        Sample((X, Arg((3,), 0, 4, "int64")), call=lambda torch, x, i: x.index_select(1, i)),
+        Sample(
+            (X, Arg((5,), 0, 3, "int64")),
+            call=lambda torch, x, i: torch.index_select(x, 0, i),
+            note="repeated indices",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((), values=1, dtype="int64")),
+            call=lambda torch, x, i: torch.index_select(x, -2, i),
+            note="0-d index",
+        ),
+        Sample(
+            (Arg(()), Arg((1,), 0, 1, "int64")),
+            call=lambda torch, x, i: torch.index_select(x, 0, i),
+            note="0-d input",
+        ),
+    ],
+)
+
+
+def _vector_index(index, name):
+    if index._data.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    if index._data.ndim == 0:
+        return Tensor._make(index._data.reshape(1))
+    return index
+
+
+def index_select(input, dim, index, *, out=None):
+    """The slices of ``input`` at the positions ``index`` (a 1-d int64/int32 tensor) along
+    ``dim``, in that order: ``x.index_select(0, torch.tensor([2, 0]))`` is rows 2 and 0."""
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_index_dtype(index, "index_select(): Expected dtype int32 or int64 for index")
+    index = _vector_index(index, "index_select")
+    size = _at_least_1d(input._data.shape)[dim]
+    data = index._data
+    if input._data.ndim == 0 and data.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {data.size} value(s)"
+        )
+    if data.size and size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if data.size and (data.min() < 0 or data.max() >= size):
+        bad = data[(data < 0) | (data >= size)][0]
+        if input._data.ndim == 0:
+            raise IndexError("index out of range in self")
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+    return _with_out(apply(INDEX_SELECT, (input, index), (dim,)), out)
+
+
+def _index_add_source_grad(m, g, dim, index, alpha, source_shape):
+    part = m.index_select(g, dim, index)
+    if alpha != 1:
+        part = part * alpha
+    if tuple(part.shape) != tuple(source_shape):
+        part = m.reshape(part, source_shape)
+    return part
+
+
+def _index_add_jvp(m, t, a, index, source, out, dim, alpha):
+    ta = _zeros_or(m, t[0], out, a.shape)
+    ts = _zeros_or(m, t[2], out, source.shape)
+    return m.index_add(ta, dim, index, ts, alpha=alpha)
+
+
+# out = a + alpha * source added at the slices index: a's gradient is g, source's g[index]
+INDEX_ADD = Op(
+    "index_add",
+    "IndexAddBackward0",
+    forward=lambda xp, a, index, source, dim, alpha: ArrayMath.index_add(
+        a, dim, index, source, alpha
+    ),
+    vjp=(
+        lambda m, g, a, index, source, out, dim, alpha: g,
+        None,
+        lambda m, g, a, index, source, out, dim, alpha: _index_add_source_grad(
+            m, g, dim, index, alpha, source.shape
+        ),
+    ),
+    jvp=_index_add_jvp,
+    samples=[
+        Sample(
+            (X, Arg((5,), 0, 3, "int64"), Arg((5, 4))),
+            call=lambda torch, x, i, s: torch.index_add(x, 0, i, s),
+            note="repeated indices",
+        ),
+        Sample(
+            (X, Arg((2,), 0, 4, "int64"), Arg((3, 2))),
+            call=lambda torch, x, i, s: x.index_add(-1, i, s, alpha=-2.0),
+        ),
+    ],
+)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """A copy of ``input`` with ``alpha * source`` added at the slices ``index`` along
+    ``dim``: ``out[index[j]] += alpha * source[j]`` for ``dim=0`` (repeats add up)."""
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_index_dtype(index, "index_add_(): Expected dtype int32/int64 for index but got: {type}")
+    if index._data.ndim > 1:
+        raise IndexError(
+            f"index_add_(): Index is supposed to be a vector, but got dim: {index._data.ndim} "
+            f"with type: {_TYPE_WORDS[index.dtype.name]} and size: {list(index.shape)}"
+        )
+    index = _vector_index(index, "index_add_")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_TYPE_WORDS[input.dtype.name]}) and source "
+            f"({_TYPE_WORDS[source.dtype.name]}) must have the same scalar type"
+        )
+    shape = _at_least_1d(input._data.shape)
+    source_shape = _at_least_1d(source._data.shape)
+    if len(source_shape) != len(shape):
+        raise RuntimeError(
+            f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+            f"{source._data.ndim}"
+        )
+    if index._data.size != source_shape[dim]:
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({index._data.size}) should be equal to "
+            f"source.size(dim): ({source_shape[dim]}), for dim: {dim}"
+        )
+    if any(source_shape[d] != shape[d] for d in range(len(shape)) if d != dim):
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {list(input.shape)} source.shape = "
+            f"{list(source.shape)}"
+        )
+    _check_bounds(index._data, shape[dim], dim)
+    return apply(INDEX_ADD, (input, index, source), (dim, alpha))
+
+
+# ---------------------------------------------------------------------------- take
+
+
+# take reads the flattened input: the gradient adds g back at the flat positions
+TAKE = Op(
+    "take",
+    "TakeBackward0",
+    forward=lambda xp, a, index: a.reshape(-1)[index],
+    vjp=(
+        lambda m, g, a, index, out: m.reshape(
+            m.scatter_add(
+                m.zeros((_numel(a.shape),), g), 0, m.reshape(index, (-1,)), m.reshape(g, (-1,))
+            ),
+            a.shape,
+        ),
+        None,
+    ),
+    jvp=lambda m, t, a, index, out: m.reshape(t[0], (-1,))[index],
+    samples=[
+        Sample((X, Arg((2, 3), 0, 12, "int64")), call=lambda torch, x, i: torch.take(x, i)),
+        Sample(
+            (Arg((2, 3)), Arg((4,), -6, 6, "int64")),
+            call=lambda torch, x, i: x.take(i),
+            note="negative indices",
+        ),
+    ],
+)
+
+
+def take(input, index):
+    """The elements of ``input``, read as if flattened, at the positions ``index`` (an int64
+    tensor, negative positions count from the end); the result has ``index``'s shape."""
+    _check_index_dtype(
+        index, "take(): Expected a long tensor for index, but got {type}", allow_int32=False
+    )
+    numel = input._data.size
+    data = index._data
+    if data.size and (data.min() < -numel or data.max() >= numel):
+        bad = data[(data < -numel) | (data >= numel)].flat[0]
+        raise IndexError(
+            f"out of range: tried to access index {bad} on a tensor of {numel} elements."
+        )
+    if data.size and data.min() < 0:
+        index = Tensor._make(np.where(data < 0, data + numel, data))
+    return apply(TAKE, (input, index))
+
+
+# ---------------------------------------------------------------------------- masks
+
+
+def _check_mask(mask, name, type_names=_C_TYPE_NAMES):
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(
+            f"{name} only supports boolean masks, but got mask with dtype "
+            f"{type_names[mask.dtype.name]}"
+        )
+
+
+def _masked_fill_forward(xp, a, mask, value):
+    return np.where(mask, np.asarray(value).astype(a.dtype), a)
+
+
+# out = value where mask, else a: a's gradient is g outside the mask
+MASKED_FILL = Op(
+    "masked_fill",
+    "MaskedFillBackward0",
+    forward=_masked_fill_forward,
+    vjp=(lambda m, g, a, mask, out, value: m.sum_to(m.where(mask, 0, g), a.shape), None),
+    jvp="elementwise",
+    samples=[
+        Sample((X, Arg((3, 4), dtype="bool")), call=lambda torch, x, k: x.masked_fill(k, -1.5)),
+        Sample(
+            (X, Arg((4,), dtype="bool")),
+            call=lambda torch, x, k: torch.masked_fill(x, k, 0),
+            note="broadcast mask",
+        ),
+        Sample(
+            (Arg((3,)), Arg((2, 3), dtype="bool")),
+            call=lambda torch, x, k: torch.masked_fill(x, k, 1.0),
+            note="mask broadcasts input",
+        ),
+    ],
+)
+
+# with a 0-d tensor value, the value is differentiable too: it gets the sum of g on the mask
+MASKED_FILL_TENSOR = Op(
+    "masked_fill_tensor",
+    "MaskedFillBackward1",
+    forward=_masked_fill_forward,
+    vjp=(
+        lambda m, g, a, mask, value, out: m.sum_to(m.where(mask, 0, g), a.shape),
+        None,
+        lambda m, g, a, mask, value, out: m.sum_to(m.where(mask, g, 0), value.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample(
+            (X, Arg((3, 4), dtype="bool"), Arg(())),
+            call=lambda torch, x, k, v: torch.masked_fill(x, k, v),
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((3, 1), dtype="bool"), Arg(())),
+            call=lambda torch, x, k, v: x.masked_fill(k, v),
+        ),
+    ],
+    public="masked_fill",
+)
+
+
+def masked_fill(input, mask, value):
+    """A copy of ``input`` with ``value`` (a number or a 0-d tensor) where the bool
+    ``mask`` (broadcast with ``input``) is true: ``scores.masked_fill(~allowed, -inf)``."""
+    _check_mask(mask, "masked_fill_")
+    _broadcast_shape(mask._data.shape, input._data.shape)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        return apply(MASKED_FILL_TENSOR, (input, mask, value))
+    if not isinstance(value, int | float | bool | np.number):
+        raise TypeError(
+            f"masked_fill(): argument 'value' must be Number or Tensor, not {type(value).__name__}"
+        )
+    return apply(MASKED_FILL, (input, mask), (value,))
+
+
+def _masked_select_forward(xp, a, mask):
+    a, mask = np.broadcast_arrays(a, mask)
+    return a[mask]
+
+
+def _masked_select_jvp(m, t, a, mask, out):
+    shape = _broadcast_shape(a.shape, mask.shape)
+    return m.broadcast_to(t[0], shape)[m.broadcast_to(mask, shape)]
+
+
+# the elements where mask is true, as a 1-d tensor: the gradient puts g back there
+MASKED_SELECT = Op(
+    "masked_select",
+    "MaskedSelectBackward0",
+    forward=_masked_select_forward,
+    vjp=(
+        lambda m, g, a, mask, out: m.sum_to(
+            m.masked_scatter(m.zeros(a.shape, g), mask, g), a.shape
+        ),
+        None,
+    ),
+    jvp=_masked_select_jvp,
+    samples=[
+        Sample((X, Arg((3, 4), dtype="bool")), call=lambda torch, x, k: x.masked_select(k)),
+        Sample(
+            (X, Arg((2, 1, 4), dtype="bool")),
+            call=lambda torch, x, k: torch.masked_select(x, k),
+            note="broadcast",
+        ),
+    ],
+)
+
+
+def masked_select(input, mask):
+    """The elements of ``input`` where the bool ``mask`` (broadcast with it) is true, in
+    row-major order, as a new 1-d tensor (like ``input[mask]``)."""
+    if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    _broadcast_shape(mask._data.shape, input._data.shape)
+    return apply(MASKED_SELECT, (input, mask))
+
+
+def _masked_scatter_source_grad(m, g, mask, source_shape):
+    picked = g[m.broadcast_to(mask, g.shape)]
+    missing = _numel(source_shape) - picked.shape[0]
+    if missing:
+        picked = m.cat((picked, m.zeros((missing,), g)), 0)
+    return m.reshape(picked, source_shape)
+
+
+def _masked_scatter_jvp(m, t, a, mask, source, out):
+    ta = _zeros_or(m, t[0], out, a.shape)
+    ts = _zeros_or(m, t[2], out, source.shape)
+    return m.masked_scatter(ta, mask, ts)
+
+
+# out = a with source's first elements written, in order, where mask is true
+MASKED_SCATTER = Op(
+    "masked_scatter",
+    "MaskedScatterBackward0",
+    forward=lambda xp, a, mask, source: ArrayMath.masked_scatter(a, mask, source),
+    vjp=(
+        lambda m, g, a, mask, source, out: m.sum_to(m.where(mask, 0, g), a.shape),
+        None,
+        lambda m, g, a, mask, source, out: _masked_scatter_source_grad(m, g, mask, source.shape),
+    ),
+    jvp=_masked_scatter_jvp,
+    samples=[
+        Sample(
+            (X, Arg((3, 4), dtype="bool"), Arg((3, 5))),
+            call=lambda torch, x, k, s: x.masked_scatter(k, s),
+        ),
+        Sample(
+            (Arg((3,)), Arg((2, 3), dtype="bool"), Arg((6,))),
+            call=lambda torch, x, k, s: torch.masked_scatter(x, k, s),
+            note="mask broadcasts input",
+        ),
+    ],
+)
+
+
+def masked_scatter(input, mask, source):
+    """A copy of ``input`` (broadcast with ``mask``) where the positions at which ``mask``
+    is true receive ``source``'s elements in order (``source`` needs at least as many
+    elements as ``mask`` has true values)."""
+    _check_mask(mask, "masked_scatter_", _TYPE_WORDS)
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            "masked_scatter: expected self and source to have same dtypes but got "
+            f"{_TYPE_WORDS[input.dtype.name]} and {_TYPE_WORDS[source.dtype.name]}"
+        )
+    shape = _broadcast_shape(input._data.shape, mask._data.shape)
+    if int(np.count_nonzero(np.broadcast_to(mask._data, shape))) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return apply(MASKED_SCATTER, (input, mask, source))
+
+
+NONZERO = Op(
+    "nonzero",
+    "NonzeroBackward0",
+    forward=lambda xp, a: np.argwhere(a).astype(np.int64, copy=False),
+    differentiable=False,
+    samples=[
+        Sample((Arg((3, 4), -1, 2, "int64"),)),
+        Sample((Arg((2, 3, 2), dtype="bool"),), call=lambda torch, x: x.nonzero()),
+        Sample((Arg((3, 4), -1, 2, "int64"),), call=lambda torch, x: torch.argwhere(x)),
+        Sample(
+            (Arg((3, 4), -1, 2, "int64"),),
+            call=lambda torch, x: torch.nonzero(x, as_tuple=True),
+        ),
+        Sample((Arg((), values=2.0, grad=False),), call=lambda torch, x: torch.nonzero(x)),
+        Sample(
+            (Arg((), values=0.0, grad=False),),
+            call=lambda torch, x: torch.nonzero(x, as_tuple=True),
+        ),
+    ],
+)
+
+
+def nonzero(input, *, out=None, as_tuple=False):
+    """The indices of the nonzero (true) elements of ``input``, in row-major order: an
+    int64 tensor of shape (count, ndim), or with ``as_tuple=True`` one 1-d tensor of
+    indices per dimension (usable as ``input[indices]``)."""
+    if as_tuple:
+        data = input._data if input._data.ndim else input._data.reshape(1)
+        return tuple(Tensor._make(i.astype(np.int64, copy=False)) for i in np.nonzero(data))
+    return _with_out(apply(NONZERO, (input,)), out)
+
+
+def argwhere(input):
+    """``nonzero(input)``: the indices of the nonzero elements, one row per element."""
+    return apply(NONZERO, (input,))
+
+
+# ---------------------------------------------------------------------------- sorting
+
+
+def _sort_forward(xp, a, dim, descending):
+    """Stable sort along ``dim``; NaN counts as the largest value (as in torch)."""
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), dtype=np.int64)
+    if descending:
+        # reverse a stable ascending sort of the reversed input: equal elements keep their
+        # order and NaN comes first
+        order = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
+        indices = (a.shape[dim] - 1) - np.flip(order, dim)
+    else:
+        indices = np.argsort(a, axis=dim, kind="stable")
+    indices = indices.astype(np.int64, copy=False)
+    return np.take_along_axis(a, indices, dim), indices
+
+
+def _sort_vjp(m, g, a, out, dim, descending):
+    """Each value's gradient goes back to the position it came from (``out[1]``)."""
+    return m.scatter(m.zeros(a.shape, g[0]), dim, out[1], g[0])
+
+
+def _sort_jvp(m, t, a, out, dim, descending):
+    return (m.gather(t[0], dim, out[1]), None)
+
+
+SORT = Op(
+    "sort",
+    "SortBackward0",
+    forward=_sort_forward,
+    vjp=(_sort_vjp,),
+    jvp=_sort_jvp,
+    n_outputs=2,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.sort(x)),
+        Sample((X,), call=lambda torch, x: x.sort(0, descending=True)),
+        Sample((Arg(()),), call=lambda torch, x: torch.sort(x)),
+        Sample((Arg((5,)),), call=lambda torch, x: torch.sort(x, 0, True)),
+    ],
+)
+
+# sort(..., stable=...) is another overload in torch, with its own node name
+SORT_STABLE = Op(
+    "sort_stable",
+    "SortBackward1",
+    forward=_sort_forward,
+    vjp=(_sort_vjp,),
+    jvp=_sort_jvp,
+    n_outputs=2,
+    samples=[
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: torch.sort(x, dim=-2, stable=True)),
+        Sample((X,), call=lambda torch, x: x.sort(stable=False, descending=True)),
+    ],
+    public="sort",
+)
+
+
+# ``torch.return_types`` (made in reduction.py, for max/min): sort's and topk's named tuples
+return_types.sort = _Sort = _return_type("sort")
+return_types.topk = _Topk = _return_type("topk")
+sys.modules.setdefault(return_types.__name__, return_types)  # import tracegrad.return_types
+
+
+def _rule_reads_only(values, indices):
+    """The VJP reads the indices output, not the values: watch the indices' version, so
+    that an in-place change of the values does not fail backward (as in torch)."""
+    if values.grad_fn is not None:
+        values.grad_fn.out_version = (indices._version, 0)
+    return indices
+
+
+_NOT_GIVEN = object()  # ties in sort are checked in tests/test_shape_index.py (not smooth)
+
+
+def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN, out=None):
+    """Sort along ``dim`` (ascending unless ``descending``); returns the named tuple
+    ``(values, indices)`` with ``values == input.gather(dim, indices)``.
+
+    The sort is always stable: equal elements keep their order, which is what
+    ``stable=True`` asks for (without it torch does not promise an order among ties).
+    NaN sorts as the largest value.
+    """
+    dim = _wrap_dim(dim, input._data.ndim)
+    if not isinstance(descending, bool | np.bool_):
+        raise TypeError(
+            f"sort(): argument 'descending' must be bool, not {type(descending).__name__}"
+        )
+    op = SORT if stable is _NOT_GIVEN else SORT_STABLE
+    values, indices = apply(op, (input,), (dim, bool(descending)))
+    return _with_out_pair(_Sort((values, _rule_reads_only(values, indices))), out)
+
+
+def _with_out_pair(result, out):
+    if out is None:
+        return result
+    return type(result)(_with_out(r, o) for r, o in zip(result, out, strict=True))
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    """The indices that sort ``input`` along ``dim`` (``sort(...).indices``)."""
+    return sort(input, dim, descending, stable=stable).indices
+
+
+def _topk_forward(xp, a, k, dim, largest):
+    values, indices = _sort_forward(xp, a, dim, largest)
+    if a.ndim == 0:
+        return values, indices
+    key = (slice(None),) * dim + (slice(0, k),)
+    return values[key].copy(), indices[key].copy()
+
+
+TOPK = Op(
+    "topk",
+    "TopkBackward0",
+    forward=_topk_forward,
+    vjp=(
+        lambda m, g, a, out, k, dim, largest: m.scatter(m.zeros(a.shape, g[0]), dim, out[1], g[0]),
+    ),
+    jvp=lambda m, t, a, out, k, dim, largest: (m.gather(t[0], dim, out[1]), None),
+    n_outputs=2,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.topk(x, 2)),
+        Sample((X,), call=lambda torch, x: x.topk(1, dim=0, largest=False)),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: torch.topk(x, 3, -1, sorted=True)),
+        Sample((X,), call=lambda torch, x: torch.topk(x, 0), note="k=0"),
+        Sample((Arg((5,)),), call=lambda torch, x: torch.topk(x, 5, largest=False)),
+    ],
+)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002 - torch's name
+    """The ``k`` largest (or, with ``largest=False``, smallest) elements along ``dim`` and
+    their indices, as the named tuple ``(values, indices)``, best first.
+
+    ``sorted=False`` is accepted; the result is sorted anyway (torch leaves the order
+    unspecified then). Among equal values the one with the lower index comes first
+    (torch's choice among ties is unspecified). NaN counts as the largest value.
+    """
+    if isinstance(k, bool) or not isinstance(k, int | np.integer):
+        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+    dim = _wrap_dim(dim, input._data.ndim)
+    size = _at_least_1d(input._data.shape)[dim]
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    values, indices = apply(TOPK, (input,), (int(k), dim, bool(largest)))
+    return _with_out_pair(_Topk((values, _rule_reads_only(values, indices))), out)
+
+
+# ---------------------------------------------------------------------------- one_hot
+
+
+ONE_HOT = Op(
+    "one_hot",
+    "OneHotBackward0",
+    forward=lambda xp, a, n: (a[..., None] == np.arange(n)).astype(np.int64),
+    differentiable=False,
+    samples=[
+        Sample((Arg((4,), 0, 5, "int64"),), call=lambda torch, x: _functional(torch).one_hot(x)),
+        Sample(
+            (Arg((2, 3), 0, 3, "int64"),),
+            call=lambda torch, x: _functional(torch).one_hot(x, num_classes=5),
+        ),
+        Sample(
+            (Arg((), values=1, dtype="int64"),),
+            call=lambda torch, x: _functional(torch).one_hot(x, 3),
+        ),
+        Sample(
+            (Arg((0,), 0, 1, "int64"),),
+            call=lambda torch, x: _functional(torch).one_hot(x, 4),
+            note="empty",
+        ),
+    ],
+)
+
+
+def _functional(module):
+    """``torch.nn.functional`` for torch; for tracegrad, its own once it has one."""
+    functional = getattr(getattr(module, "nn", None), "functional", None)
+    return functional if hasattr(functional, "one_hot") else sys.modules[__name__]
+
+
+def one_hot(tensor, num_classes=-1):
+    """``torch.nn.functional.one_hot``: int64 class indices to rows of zeros with a one at
+    the class: the result has shape ``tensor.shape + (num_classes,)``; ``num_classes=-1``
+    uses ``tensor.max() + 1``."""
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    data = tensor._data
+    if num_classes == -1:
+        if data.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(data.max()) + 1
+    if data.size:
+        if data.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if data.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    elif num_classes < 0:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return apply(ONE_HOT, (tensor,), (int(num_classes),))
+
+
 # the torch namespace functions of this family, and those that are also Tensor methods
-__all__ = ["index_put", "select"]
-METHODS = ["select", "index_put"]
-INPLACE_METHODS = ["index_put"]
+__all__ = [
+    "argsort",
+    "argwhere",
+    "gather",
+    "index_add",
+    "index_put",
+    "index_select",
+    "masked_fill",
+    "masked_scatter",
+    "masked_select",
+    "nonzero",
+    "scatter",
+    "scatter_add",
+    "select",
+    "sort",
+    "take",
+    "topk",
+]
+METHODS = [
+    "select",
+    "index_put",
+    "gather",
+    "scatter",
+    "scatter_add",
+    "index_select",
+    "index_add",
+    "take",
+    "masked_fill",
+    "masked_select",
+    "masked_scatter",
+    "nonzero",
+    "argwhere",
+    "sort",
+    "argsort",
+    "topk",
+]
+INPLACE_METHODS = [
+    "index_put",
+    "scatter",
+    "scatter_add",
+    "index_add",
+    "masked_fill",
+    "masked_scatter",
+]

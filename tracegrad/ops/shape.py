@@ -1,8 +1,10 @@
-"""Shape operations: view, reshape, permute, transpose, squeeze, unsqueeze, expand ...
+"""Shape operations: view, reshape, permute, transpose, squeeze, unsqueeze, expand, and
+joining, splitting and reordering: cat, stack, split, chunk, unbind, flip, roll, repeat ...
 
 These ops move no arithmetic, so each VJP just moves the gradient back: the gradient of a
 reshape is reshaped back, of a permutation permuted back, of an expand summed over the
-stretched dimensions. They are linear, so each JVP is the op applied to the tangent.
+stretched dimensions, of a cat sliced into the inputs' parts, of a split concatenated.
+They are linear, so each JVP is the op applied to the tangent.
 
 Results that PyTorch returns as views (``view``, ``transpose``, ``permute``, ``squeeze``,
 ``unsqueeze``, ``expand``, ...) share memory *and the version counter* with their base, so
@@ -173,6 +175,8 @@ PERMUTE = Op(
     samples=[
         Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.permute(2, 0, 1)),
         Sample((X,), call=lambda torch, x: x.T),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: torch.movedim(x, 0, -1)),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.moveaxis((0, 1), (2, 0))),
     ],
 )
 
@@ -196,11 +200,7 @@ TRANSPOSE = Op(
     "transpose",
     "TransposeBackward0",
     forward=lambda xp, a, dim0, dim1: a.swapaxes(dim0, dim1),
-    vjp=(
-        lambda m, g, a, out, dim0, dim1: (
-            m.swapaxes(g, dim0, dim1)
-        ),
-    ),
+    vjp=(lambda m, g, a, out, dim0, dim1: m.swapaxes(g, dim0, dim1),),
     jvp="linear",
     samples=[
         Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.transpose(0, 2)),
@@ -324,6 +324,21 @@ EXPAND = Op(
         Sample((Arg((3, 1)),), call=lambda torch, x: x.expand(3, 4)),
         Sample((Arg((4,)),), call=lambda torch, x: x.expand(2, 3, -1)),
         Sample((Arg((3, 1)), Arg((3, 4))), call=lambda torch, x, y: x.expand_as(y)),
+        Sample(
+            (Arg((3,)), Arg((4,))),
+            call=lambda torch, x, y: torch.meshgrid(x, y, indexing="ij"),
+            note="meshgrid ij",
+        ),
+        Sample(
+            (Arg((3,)), Arg((4,)), Arg((2,))),
+            call=lambda torch, x, y, z: torch.meshgrid([y, x, z], indexing="xy"),
+            note="meshgrid xy",
+        ),
+        Sample(
+            (Arg(()), Arg((2,))),
+            call=lambda torch, x, y: torch.meshgrid(x, y, indexing="ij"),
+            note="meshgrid 0-d",
+        ),
     ],
 )
 
@@ -519,9 +534,7 @@ def cat(tensors, dim=0, *, axis=None, out=None):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
-            raise RuntimeError(
-                f"zero-dimensional tensor (at position {i}) cannot be concatenated"
-            )
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     shaped = [(i, t) for i, t in enumerate(tensors) if not _is_legacy_empty(t.shape)]
     reference = (shaped or [(0, tensors[0])])[0][1]
     ndim = reference._data.ndim
@@ -763,8 +776,7 @@ def _dims_arg(args, dims, name):
             dims = args
         else:
             raise TypeError(
-                f"{name}(): argument 'dims' must be tuple of ints, not "
-                f"{type(args[0]).__name__}"
+                f"{name}(): argument 'dims' must be tuple of ints, not {type(args[0]).__name__}"
             )
     return tuple(int(d) for d in dims)
 
@@ -969,8 +981,7 @@ def narrow(input, dim, start, length):
     size = input._data.shape[dim]
     if not -size <= start <= size:
         raise IndexError(
-            f"start out of range (expected to be in range of [{-size}, {size}], but got "
-            f"{start})"
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
         )
     start = start + size if start < 0 else start
     if start + length > size:
@@ -1025,18 +1036,34 @@ def meshgrid(*tensors, indexing=None):
 # the torch namespace functions of this family, and those that are also Tensor methods
 __all__ = [
     "broadcast_to",
+    "cat",
+    "chunk",
     "clone",
+    "concat",
+    "concatenate",
     "contiguous",
     "expand",
     "expand_as",
     "flatten",
+    "flip",
+    "fliplr",
+    "flipud",
+    "meshgrid",
+    "moveaxis",
+    "movedim",
+    "narrow",
     "permute",
     "reshape",
+    "roll",
+    "split",
     "squeeze",
+    "stack",
     "swapaxes",
     "swapdims",
     "t",
+    "tile",
     "transpose",
+    "unbind",
     "unflatten",
     "unsqueeze",
     "view",
@@ -1058,5 +1085,17 @@ METHODS = [
     "broadcast_to",
     "clone",
     "contiguous",
+    "split",
+    "chunk",
+    "unbind",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "repeat",
+    "tile",
+    "movedim",
+    "moveaxis",
+    "narrow",
 ]
 INPLACE_METHODS = []
