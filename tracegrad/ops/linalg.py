@@ -1,14 +1,20 @@
-"""Matrix products: mm, mv, dot, bmm and matmul in all its rank cases.
+"""Matrix products (mm, mv, dot, bmm, matmul, addmm, outer, einsum) and matrix parts
+(trace, diag, diagonal, tril, triu).
 
 The course's rule: for Y = A B, dY = dA·B + A·dB, so from df = tr(Gᵀ dY) one reads off
-∂f/∂A = G Bᵀ and ∂f/∂B = Aᵀ G. Every product here is that rule with the right shapes.
+∂f/∂A = G Bᵀ and ∂f/∂B = Aᵀ G. Every product here is that rule with the right shapes;
+einsum is the same rule written once for any contraction. The matrix parts only move
+elements, so their gradients move ``g`` back to where the elements came from.
 """
 
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass
+
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, Op, Sample, apply
 
 # dY = dA·B + A·dB  ⇒  ∂f/∂A = G Bᵀ,  ∂f/∂B = Aᵀ G
@@ -241,7 +247,671 @@ def _batched_rows(t) -> int:
     return rows
 
 
+# ---------------------------------------------------------------------------- outer
+
+
+def outer(input, vec2, *, out=None):
+    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
+
+    Computed as the broadcast product ``input.reshape(-1, 1) * vec2`` (as PyTorch does),
+    so its node is mul's and so is its gradient: ∂/∂input = g vec2, ∂/∂vec2 = gᵀ input.
+    """
+    from .arithmetic import _finish, mul
+    from .shape import reshape
+
+    for name, t in (("self", input), ("vec2", vec2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"outer(): argument '{name}' must be Tensor, not {type(t).__name__}")
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return _finish(mul(reshape(input, -1, 1), vec2), out)
+
+
+ger = outer
+
+
+# ---------------------------------------------------------------------------- addmm
+
+
+def _addmm_forward(xp, bias, a, b, beta, alpha):
+    product = a @ b
+    if alpha != 1:
+        product = product * np.asarray(alpha, dtype=product.dtype)
+    if beta == 0:  # PyTorch ignores the input then (NaN in it does not propagate)
+        return product
+    if beta != 1:
+        bias = bias * np.asarray(beta, dtype=product.dtype)
+    return bias + product
+
+
+def _addmm_jvp(m, tangents, bias, a, b, out, beta, alpha):
+    d_bias, da, db = tangents
+    result = 0 * out
+    if d_bias is not None and beta != 0:
+        result = result + beta * d_bias
+    if da is not None:
+        result = result + alpha * (da @ b)
+    if db is not None:
+        result = result + alpha * (a @ db)
+    return result
+
+
+# out = β·input + α·A B: ∂/∂input = β g (summed over broadcast dims), ∂/∂A = α G Bᵀ,
+# ∂/∂B = α Aᵀ G
+ADDMM = Op(
+    "addmm",
+    "AddmmBackward0",
+    forward=_addmm_forward,
+    vjp=(
+        lambda m, g, bias, a, b, out, beta, alpha: m.sum_to(g * beta, bias.shape),
+        lambda m, g, bias, a, b, out, beta, alpha: (g @ b.mT) * alpha,
+        lambda m, g, bias, a, b, out, beta, alpha: (a.mT @ g) * alpha,
+    ),
+    jvp=_addmm_jvp,
+    samples=[
+        Sample((Arg((3, 5)), Arg((3, 4)), Arg((4, 5)))),
+        Sample((Arg((5,)), Arg((3, 4)), Arg((4, 5))), {"beta": 0.5, "alpha": -2.0}),
+        Sample(
+            (Arg((3, 1)), Arg((3, 4)), Arg((4, 5))),
+            {"alpha": 3},
+            call=lambda torch, x, a, b, **k: x.addmm(a, b, **k),
+        ),
+        Sample((Arg(()), Arg((2, 4)), Arg((4, 3))), {"beta": 0}, note="beta 0"),
+    ],
+)
+
+
+_DTYPE_WORDS = {
+    "float64": "Double",
+    "float32": "Float",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def _word(t) -> str:
+    return _DTYPE_WORDS.get(t.dtype.name, t.dtype.name)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to the result.
+
+    The gradients are β g for ``input`` (summed over its broadcast dims), α G mat2ᵀ for
+    ``mat1`` and α mat1ᵀ G for ``mat2``. With ``beta=0`` the input is ignored.
+    """
+    from .arithmetic import _finish
+    from .shape import expand
+
+    for name, t in (("input", input), ("mat1", mat1), ("mat2", mat2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"addmm(): argument '{name}' must be Tensor, not {type(t).__name__}")
+    for name, t in (("mat1", mat1), ("mat2", mat2)):
+        if t._data.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {t._data.ndim}-D tensor")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {_word(input)} and {_word(mat2)}"
+        )
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {_word(mat1)} and {_word(mat2)}"
+        )
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_dims(mat1)} and {_dims(mat2)})"
+        )
+    # the input must broadcast to the result: expand's checks give PyTorch's messages
+    expand(Tensor._make(input._data), mat1.shape[0], mat2.shape[1])
+    if not mat1.dtype.is_floating_point:
+        beta, alpha = int(beta), int(alpha)
+    return _finish(apply(ADDMM, (input, mat1, mat2), (beta, alpha)), out)
+
+
+# ---------------------------------------------------------------------------- einsum
+
+
+@dataclass(frozen=True)
+class _EinsumGrad:
+    """How to get one operand's gradient: ``einsum(equation, g, *other operands)`` gives
+    it over the letters the others still carry; ``missing`` positions are then broadcast
+    (letters summed only within this operand), and ``key`` places the result on the
+    diagonal when a letter repeats inside the operand."""
+
+    equation: str
+    missing: tuple
+    unique_shape: tuple
+    key: tuple | None
+
+
+@dataclass(frozen=True)
+class _EinsumSpec:
+    """One contraction of one or two operands, with letters only (no ``...``)."""
+
+    equation: str
+    terms: tuple
+    out_term: str
+    shapes: tuple  # each operand's shape once its size-1 dims are broadcast
+    grads: tuple  # one _EinsumGrad per operand
+
+    def __repr__(self) -> str:
+        return f"einsum({self.equation!r})"
+
+
+def _unique(letters) -> str:
+    return "".join(dict.fromkeys(letters))
+
+
+def _einsum_spec(terms, out_term, sizes) -> _EinsumSpec:
+    shapes = tuple(tuple(sizes[c] for c in term) for term in terms)
+    grads = []
+    for k, term in enumerate(terms):
+        carried = set(out_term).union(*(terms[j] for j in range(len(terms)) if j != k))
+        unique = _unique(term)
+        target = "".join(c for c in unique if c in carried)
+        missing = tuple(i for i, c in enumerate(unique) if c not in carried)
+        others = [terms[j] for j in range(len(terms)) if j != k]
+        key = None
+        if len(unique) != len(term):  # a repeated letter: the gradient lives on a diagonal
+            key = []
+            for c in term:
+                axis = unique.index(c)
+                shape = [1] * len(unique)
+                shape[axis] = sizes[c]
+                key.append(np.arange(sizes[c]).reshape(shape))
+            key = tuple(key)
+        grads.append(
+            _EinsumGrad(
+                ",".join([out_term, *others]) + "->" + target,
+                missing,
+                tuple(sizes[c] for c in unique),
+                key,
+            )
+        )
+    equation = ",".join(terms) + "->" + out_term
+    return _EinsumSpec(equation, tuple(terms), out_term, shapes, tuple(grads))
+
+
+def _einsum_forward(spec, *arrays):
+    arrays = [np.broadcast_to(a, shape) for a, shape in zip(arrays, spec.shapes, strict=True)]
+    if len(arrays) == 1:
+        return np.array(np.einsum(spec.equation, *arrays), copy=True)
+    return np.einsum(spec.equation, *arrays, optimize=True)
+
+
+def _einsum_grad(m, g, operands, k, spec):
+    """The gradient of operand k: g contracted with every other operand (the einsum
+    that produced ``out``, solved for operand k), then put back in operand k's shape."""
+    plan = spec.grads[k]
+    others = [
+        m.expand(x, shape)
+        for j, (x, shape) in enumerate(zip(operands, spec.shapes, strict=True))
+        if j != k
+    ]
+    grad = m.einsum(plan.equation, g, *others)
+    if plan.missing:
+        grad = m.expand(m.unsqueeze_dims(grad, plan.missing), plan.unique_shape)
+    if plan.key is not None:
+        grad = m.index_accumulate(grad, spec.shapes[k], plan.key)
+    return m.sum_to(grad, operands[k].shape)
+
+
+def _einsum_jvp(m, tangents, operands, spec):
+    """Multilinear: the sum over operands of the einsum with that operand's tangent."""
+    result = None
+    for k, t in enumerate(tangents):
+        if t is None:
+            continue
+        arrays = [
+            m.expand(t if j == k else x, shape)
+            for j, (x, shape) in enumerate(zip(operands, spec.shapes, strict=True))
+        ]
+        term = m.einsum(spec.equation, *arrays)
+        result = term if result is None else result + term
+    return result
+
+
+def _einsum_sample(equation, *shapes, torch_grad_fn, note=""):
+    return Sample(
+        tuple(Arg(shape) for shape in shapes),
+        call=lambda torch, *xs: torch.einsum(equation, *xs),
+        note=note or equation.replace(",", "_").replace("->", "_to_").replace("...", "E"),
+        torch_grad_fn=torch_grad_fn,
+    )
+
+
+# PyTorch composes einsum from permute, mul, sum, bmm and view, so its last node depends
+# on the equation (given per sample); here einsum is one node whose rule is einsum again
+EINSUM = Op(
+    "einsum",
+    "EinsumBackward0",
+    forward=lambda xp, a, b, spec: _einsum_forward(spec, a, b),
+    vjp=(
+        lambda m, g, a, b, out, spec: _einsum_grad(m, g, (a, b), 0, spec),
+        lambda m, g, a, b, out, spec: _einsum_grad(m, g, (a, b), 1, spec),
+    ),
+    jvp=lambda m, tangents, a, b, out, spec: _einsum_jvp(m, tangents, (a, b), spec),
+    samples=[
+        _einsum_sample("ij,jk->ik", (3, 4), (4, 5), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("bij,bjk->bik", (2, 3, 4), (2, 4, 5), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("i,i->", (4,), (4,), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("ij,ij->ij", (1, 3), (2, 3), torch_grad_fn="MulBackward0"),
+        _einsum_sample("ii,j->ij", (3, 3), (2,), torch_grad_fn="MulBackward0"),
+        _einsum_sample("...ij,...jk->...ik", (5, 2, 3), (3, 4), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("ij,jk", (2, 3), (3, 4), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("i,j->ij", (2,), (3,), torch_grad_fn="MulBackward0"),
+        _einsum_sample("ij,kl->ijkl", (2, 3), (1, 2), torch_grad_fn="MulBackward0"),
+        _einsum_sample("ij,jk,kl->il", (2, 3), (3, 4), (4, 2), torch_grad_fn="ViewBackward0"),
+        _einsum_sample("bn,anm,bm->ba", (2, 3), (4, 3, 5), (2, 5), torch_grad_fn="ViewBackward0"),
+    ],
+)
+
+EINSUM_ONE = Op(
+    "einsum_one",
+    "EinsumBackward0",
+    forward=lambda xp, a, spec: _einsum_forward(spec, a),
+    vjp=(lambda m, g, a, out, spec: _einsum_grad(m, g, (a,), 0, spec),),
+    jvp="linear",
+    samples=[
+        _einsum_sample("ii->i", (3, 3), torch_grad_fn="PermuteBackward0"),
+        _einsum_sample("ij->", (3, 4), torch_grad_fn="SumBackward1"),
+        _einsum_sample("ij->ji", (3, 4), torch_grad_fn="PermuteBackward0"),
+        _einsum_sample("bii->bi", (2, 3, 3), torch_grad_fn="PermuteBackward0"),
+        _einsum_sample("iij->ji", (2, 2, 3), torch_grad_fn="PermuteBackward0"),
+        _einsum_sample("ii", (3, 3), torch_grad_fn="SumBackward1"),
+        _einsum_sample("ij->j", (3, 4), torch_grad_fn="SumBackward1"),
+    ],
+    public="einsum",
+)
+
+_SUBSCRIPTS = string.ascii_letters
+
+
+def _sublist_equation(args):
+    """``einsum(op1, [0, 1], op2, [1, 2], [0, 2])`` as an equation and its operands."""
+    operands, terms = [], []
+    items = list(args)
+    while len(items) >= 2 and isinstance(items[0], Tensor):
+        operands.append(items.pop(0))
+        terms.append(items.pop(0))
+    out = items.pop(0) if items else None
+
+    def letters(sublist):
+        text = ""
+        for s in sublist:
+            if s is Ellipsis:
+                text += "..."
+            elif isinstance(s, int) and 0 <= s < len(_SUBSCRIPTS):
+                text += _SUBSCRIPTS[s]
+            else:
+                raise ValueError(
+                    f"einsum(): expected subscripts in [0, {len(_SUBSCRIPTS)}) but got {s!r}"
+                )
+        return text
+
+    equation = ",".join(letters(t) for t in terms)
+    if out is not None:
+        equation += "->" + letters(out)
+    return equation, operands
+
+
+def _parse_einsum(equation, operands):
+    """Check ``equation`` against the operands with PyTorch's errors; return the input
+    terms and the output term with ``...`` spelled out as letters, and every letter's
+    size (size-1 dims broadcast)."""
+    for i, c in enumerate(equation):
+        if not (c in _SUBSCRIPTS or c in " .,->"):
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {i} in the equation string, "
+                "subscripts must be in [a-zA-Z]"
+            )
+    compact = equation.replace(" ", "")
+    lhs, arrow, rhs = compact.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(terms) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    unused = [c for c in _SUBSCRIPTS if c not in compact]
+    spans = []
+    for k, (term, x) in enumerate(zip(terms, operands, strict=True)):
+        letters = term.replace("...", "")
+        if "." in letters:
+            raise RuntimeError(
+                f"einsum(): found '.' for operand {k} that is not part of any ellipsis"
+            )
+        ndim = x._data.ndim
+        if "..." not in term and len(letters) != ndim:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(letters)}) does not "
+                f"match the number of dimensions ({ndim}) for operand {k} and no ellipsis was "
+                "given"
+            )
+        if len(letters) > ndim:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(letters)}) is more "
+                f"than the number of dimensions ({ndim}) for operand {k}"
+            )
+        spans.append(ndim - len(letters) if "..." in term else 0)
+    width = max(spans, default=0)
+    ellipsis = "".join(unused[:width])
+    terms = [t.replace("...", ellipsis[width - n :] if n else "") for t, n in zip(terms, spans)]
+    if arrow:
+        out_term = rhs.replace("...", ellipsis)
+        for c in out_term:
+            if out_term.count(c) > 1:
+                raise RuntimeError(
+                    f"einsum(): output subscript {c} appears more than once in the output"
+                )
+            if not any(c in t for t in terms):
+                raise RuntimeError(
+                    f"einsum(): output subscript {c} does not appear in the equation for any "
+                    "input operand"
+                )
+    else:  # implicit output: the ellipsis, then the letters used once, sorted
+        named = "".join(t for t in terms).translate({ord(c): None for c in ellipsis})
+        out_term = ellipsis + "".join(sorted(c for c in set(named) if named.count(c) == 1))
+    sizes = {}
+    for k, (term, x) in enumerate(zip(terms, operands, strict=True)):
+        seen = {}
+        for c, n in zip(term, x._data.shape, strict=True):
+            if c in seen and seen[c] != n:
+                raise RuntimeError(
+                    f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't "
+                    f"match, {n} != {seen[c]}"
+                )
+            seen[c] = n
+            previous = sizes.get(c)
+            if previous is not None and previous != n and 1 not in (previous, n):
+                if c in ellipsis:
+                    span = spans[k]
+                    d = span - (width - ellipsis.index(c))
+                    raise RuntimeError(
+                        f"einsum(): dimension {d} covered by ellipsis in operand {k} has size "
+                        f"{n} which does not broadcast with previously seen ellipsis with size "
+                        f"{previous} for the respective dimension"
+                    )
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {n} for operand {k} which does not "
+                    f"broadcast with previously seen size {previous}"
+                )
+            sizes[c] = n if previous in (None, 1) else previous
+    return terms, out_term, sizes
+
+
+def einsum(equation, *operands):
+    """Einstein summation: ``einsum("ij,jk->ik", A, B)`` is ``A @ B``.
+
+    Each operand's dims are named by letters; letters missing from the output (after
+    ``->``; by default the letters used once, sorted) are summed over, a letter repeated
+    in one operand takes its diagonal, ``...`` stands for broadcast leading dims and
+    size-1 dims broadcast. The gradient of an operand is an einsum of ``g`` with the
+    other operands, back to the operand's letters. Several operands are contracted left
+    to right, two at a time, keeping only the letters still needed.
+    """
+    if not isinstance(equation, str):
+        equation, operands = _sublist_equation((equation, *operands))
+    if len(operands) == 1 and isinstance(operands[0], list | tuple):
+        operands = tuple(operands[0])
+    for x in operands:
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"einsum(): argument 'operands' must be a sequence of Tensors, got "
+                f"{type(x).__name__}"
+            )
+    if not operands:
+        raise ValueError(
+            "einsum(): must specify the equation string and at least one operand, or at "
+            "least one operand and its subscripts list"
+        )
+    first = operands[0]
+    for x in operands[1:]:
+        if x.dtype is not first.dtype:
+            raise RuntimeError(f"expected scalar type {_word(first)} but found {_word(x)}")
+    terms, out_term, sizes = _parse_einsum(equation, operands)
+    if len(operands) == 1:
+        return apply(EINSUM_ONE, operands, (_einsum_spec(terms, out_term, sizes),))
+    current, current_term = operands[0], terms[0]
+    for k in range(1, len(operands)):
+        if k == len(operands) - 1:
+            result_term = out_term
+        else:
+            needed = set(out_term).union(*terms[k + 1 :])
+            result_term = "".join(c for c in _unique(current_term + terms[k]) if c in needed)
+        spec = _einsum_spec((current_term, terms[k]), result_term, sizes)
+        current = apply(EINSUM, (current, operands[k]), (spec,))
+        current_term = result_term
+    return current
+
+
+# ---------------------------------------------------------------------------- trace, diag
+
+
+def _diagonal_key(rows, cols, offset):
+    """Row and column indices of the ``offset`` diagonal of a rows × cols matrix."""
+    start_row, start_col = (0, offset) if offset >= 0 else (-offset, 0)
+    n = max(0, min(rows - start_row, cols - start_col))
+    return np.arange(start_row, start_row + n), np.arange(start_col, start_col + n)
+
+
+# tr A = Σᵢ Aᵢᵢ: the gradient is g on the diagonal, 0 elsewhere
+TRACE = Op(
+    "trace",
+    "TraceBackward0",
+    forward=lambda xp, a, key: np.sum(a[key], dtype=np.int64 if a.dtype.kind in "iu" else None),
+    vjp=(lambda m, g, a, out, key: m.index_accumulate(m.expand(g, key[0].shape), a.shape, key),),
+    jvp="linear",
+    samples=[
+        Sample((Arg((3, 3)),)),
+        Sample((Arg((3, 5)),), call=lambda torch, x: x.trace()),
+        Sample((Arg((4, 2)),)),
+    ],
+)
+
+
+def trace(input):
+    """The sum of the main diagonal of a matrix, Σᵢ Aᵢᵢ; its gradient is g·I."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"trace(): argument 'input' must be Tensor, not {type(input).__name__}")
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    key = _diagonal_key(*input._data.shape, 0)
+    return apply(TRACE, (input,), (key,))
+
+
+# a vector placed on a diagonal: its gradient is that diagonal of g
+DIAG_EMBED = Op(
+    "diag_embed",
+    "DiagEmbedBackward0",
+    forward=lambda xp, a, offset, key: np.diag(a, offset),
+    vjp=(lambda m, g, a, out, offset, key: g[key],),
+    jvp="linear",
+    samples=[
+        Sample((Arg((3,)),), call=lambda torch, x: torch.diag(x)),
+        Sample((Arg((3,)),), call=lambda torch, x: x.diag(1)),
+        Sample((Arg((2,)),), call=lambda torch, x: torch.diag(x, -2)),
+    ],
+    public="diag",
+)
+
+
+def _diagonal_forward(a, offset, dim1, dim2):
+    return np.diagonal(a, offset, dim1, dim2).copy()
+
+
+def _diagonal_vjp(m, g, a, out, offset, dim1, dim2, layout):
+    """Put ``g`` back on the diagonal: zeros with the diagonal's dims moved last, g added
+    at (…, rows, cols), then the dims moved back."""
+    moved_shape, key, back = layout
+    return m.permute(m.index_accumulate(g, moved_shape, key), back)
+
+
+def _diagonal_layout(shape, offset, dim1, dim2):
+    """(shape with dim1, dim2 moved last, key of the diagonal there, permutation back)."""
+    order = tuple(d for d in range(len(shape)) if d not in (dim1, dim2)) + (dim1, dim2)
+    back = tuple(order.index(d) for d in range(len(shape)))
+    rows, cols = _diagonal_key(shape[dim1], shape[dim2], offset)
+    return tuple(shape[d] for d in order), (Ellipsis, rows, cols), back
+
+
+# the elements of one diagonal: the gradient puts g back on it, zeros elsewhere
+DIAGONAL = Op(
+    "diagonal",
+    "DiagonalBackward0",
+    forward=lambda xp, a, offset, dim1, dim2, layout: _diagonal_forward(a, offset, dim1, dim2),
+    vjp=(_diagonal_vjp,),
+    jvp="linear",
+    samples=[
+        Sample((Arg((3, 4)),), call=lambda torch, x: x.diagonal()),
+        Sample((Arg((3, 4)),), {"offset": 1}),
+        Sample((Arg((2, 3, 4)),), {"offset": -1, "dim1": 2, "dim2": 0}),
+        Sample((Arg((2, 3, 4)),), call=lambda torch, x: x.diagonal(0, -2, -1), note="batched"),
+    ],
+)
+
+# torch.diag of a matrix: the same op, under the node name PyTorch gives it
+DIAG_MATRIX = Op(
+    "diag_matrix",
+    "DiagonalBackward0_copy",
+    forward=lambda xp, a, offset, dim1, dim2, layout: _diagonal_forward(a, offset, dim1, dim2),
+    vjp=(_diagonal_vjp,),
+    jvp="linear",
+    samples=[
+        Sample((Arg((3, 4)),), call=lambda torch, x: torch.diag(x)),
+        Sample((Arg((3, 4)),), call=lambda torch, x: x.diag(-1)),
+        Sample((Arg((3, 3)),), call=lambda torch, x: torch.diag(x, 5), note="empty"),
+    ],
+    public="diag",
+)
+
+
+def _diagonal_params(input, offset, dim1, dim2):
+    ndim = input._data.ndim
+    dim1, dim2 = _wrap_dim(dim1, ndim), _wrap_dim(dim2, ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return offset, dim1, dim2, _diagonal_layout(input._data.shape, offset, dim1, dim2)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The elements ``input[..., i, i + offset]`` of the diagonal over ``dim1``, ``dim2``
+    (it becomes the last dim). Returned as a copy, not a view.
+
+    The gradient puts ``g`` back on that diagonal, zeros elsewhere.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"diagonal(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return apply(DIAGONAL, (input,), _diagonal_params(input, offset, dim1, dim2))
+
+
+def diag(input, diagonal=0, *, out=None):
+    """1-D input: a square matrix with the vector on diagonal ``diagonal`` (0: main, > 0:
+    above, < 0: below). 2-D input: that diagonal of the matrix, as a vector.
+
+    The gradient of the first is the diagonal of g, of the second g placed on the diagonal.
+    """
+    from .arithmetic import _finish
+
+    if not isinstance(input, Tensor):
+        raise TypeError(f"diag(): argument 'input' must be Tensor, not {type(input).__name__}")
+    ndim = input._data.ndim
+    if ndim == 1:
+        n = input._data.shape[0] + abs(diagonal)
+        key = _diagonal_key(n, n, diagonal)
+        return _finish(apply(DIAG_EMBED, (input,), (diagonal, key)), out)
+    if ndim == 2:
+        return _finish(apply(DIAG_MATRIX, (input,), _diagonal_params(input, diagonal, 0, 1)), out)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
+
+
+# the lower (upper) triangle: linear, the gradient is the same triangle of g
+TRIL = Op(
+    "tril",
+    "TrilBackward0",
+    forward=lambda xp, a, diagonal: np.tril(a, diagonal),
+    vjp=(lambda m, g, a, out, diagonal: m.tril(g, diagonal),),
+    jvp="linear",
+    samples=[
+        Sample((Arg((4, 4)),)),
+        Sample((Arg((3, 5)),), {"diagonal": 1}),
+        Sample((Arg((2, 3, 4)),), {"diagonal": -1}, call=lambda torch, x, **k: x.tril(**k)),
+    ],
+)
+TRIU = Op(
+    "triu",
+    "TriuBackward0",
+    forward=lambda xp, a, diagonal: np.triu(a, diagonal),
+    vjp=(lambda m, g, a, out, diagonal: m.triu(g, diagonal),),
+    jvp="linear",
+    samples=[
+        Sample((Arg((4, 4)),)),
+        Sample((Arg((3, 5)),), {"diagonal": -1}),
+        Sample((Arg((2, 3, 4)),), {"diagonal": 2}, call=lambda torch, x, **k: x.triu(**k)),
+    ],
+)
+
+
+def _triangle(name, op, keep):
+    def function(input, diagonal=0, *, out=None):
+        from .arithmetic import _finish
+
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}"
+            )
+        if input._data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return _finish(apply(op, (input,), (int(diagonal),)), out)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (
+        f"The {keep} triangle of the last two dims: the elements with column − row "
+        f"{'≤' if name == 'tril' else '≥'} ``diagonal``, zeros elsewhere.\n\n"
+        "Linear: the gradient is the same triangle of g."
+    )
+    return function
+
+
+tril = _triangle("tril", TRIL, "lower")
+triu = _triangle("triu", TRIU, "upper")
+
+
 # the torch namespace functions of this family, and those that are also Tensor methods
-__all__ = ["bmm", "dot", "matmul", "mm", "mv"]
-METHODS = ["mm", "mv", "dot", "bmm", "matmul"]
-INPLACE_METHODS = []
+__all__ = [
+    "addmm",
+    "bmm",
+    "diag",
+    "diagonal",
+    "dot",
+    "einsum",
+    "ger",
+    "matmul",
+    "mm",
+    "mv",
+    "outer",
+    "trace",
+    "tril",
+    "triu",
+]
+METHODS = [
+    "mm",
+    "mv",
+    "dot",
+    "bmm",
+    "matmul",
+    "addmm",
+    "outer",
+    "ger",
+    "trace",
+    "diag",
+    "diagonal",
+    "tril",
+    "triu",
+]
+INPLACE_METHODS = ["addmm", "tril", "triu"]

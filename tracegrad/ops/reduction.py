@@ -1,40 +1,137 @@
-"""Reductions: sum, mean, ... over all elements or along ``dim`` (int or tuple).
+"""Reductions and scans: sum, mean, prod, max/min, var/std, logsumexp, norm, cumsum ...
 
-A reduction's VJP spreads the gradient back over the reduced elements: for a sum each
-element receives the gradient unchanged (expand), for a mean divided by the count.
-``dim`` arrives here normalised to a tuple of non-negative ints.
+A reduction y = R(x) over ``dims`` maps each group of reduced elements to one value. Its
+VJP spreads the gradient back over the group: ``g`` gets the reduced dims back (size 1)
+and broadcasts against the input, times the local derivative ∂y/∂xᵢ of the group's value:
+1 for a sum, 1/n for a mean, ∏_{j≠i} xⱼ for a product, the one-hot of the chosen element
+for a max ... Its JVP sums ∂y/∂xᵢ · tᵢ over the group. ``dim`` arrives at the ops
+normalised to a sorted tuple of non-negative ints (empty for a 0-d tensor).
 """
 
 from __future__ import annotations
 
+import builtins
+import math
+import types
+import warnings
+
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import _wrap_dim
-from ._registry import Arg, Op, Sample, apply
+from .._tensor import Tensor, _wrap_dim
+from ._registry import Arg, ArrayMath, Op, Sample, apply
 
 X = Arg((3, 4))
+X3 = Arg((2, 3, 4))
+SCALAR = Arg(())
+INF = math.inf
+
+
+class _NoDim:
+    """Default of ``dim`` in ``sum``/``mean``: prints as ``None``.
+
+    PyTorch records ``x.sum()`` as SumBackward0 but ``x.sum(None)`` (an explicit dim
+    list, even empty) as SumBackward1; this default tells the two calls apart.
+    """
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_NO_DIM = _NoDim()
 
 
 def normalize_dims(dim, ndim) -> tuple:
-    """``dim`` (None, int, or sequence) as a sorted tuple of non-negative dims."""
-    if dim is None:
+    """``dim`` (None, int, or sequence) as a sorted tuple of non-negative dims.
+
+    ``None`` and an empty sequence mean every dim. A 0-d tensor accepts dim 0 and -1 and
+    has no dim to reduce: the result is ``()``.
+    """
+    if dim is None or isinstance(dim, _NoDim):
         return tuple(range(ndim))
     if isinstance(dim, int | np.integer):
         dim = (dim,)
-    dims = tuple(_wrap_dim(int(d), ndim) for d in dim)
+    if not isinstance(dim, tuple | list):
+        raise TypeError(f"dim must be an int, a tuple of ints or None, got {type(dim).__name__}")
+    dims = tuple(_wrap_dim(d, ndim) for d in dim)
     if len(set(dims)) != len(dims):
         repeated = next(d for d in dims if dims.count(d) > 1)
         raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
+    if ndim == 0:
+        return ()
     return tuple(sorted(dims)) if dims else tuple(range(ndim))
+
+
+def _int_dim(name, dim, ndim) -> int:
+    """A single ``dim`` (int) as a non-negative index; torch's TypeError for a tuple."""
+    if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    return _wrap_dim(int(dim), ndim)
+
+
+def _check_tensor(name, input) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+
+
+def _keep(m, x, dims, keepdim):
+    """``x`` with the reduced ``dims`` put back as size 1 (broadcasts against the input)."""
+    if keepdim or not dims:
+        return x
+    return m.unsqueeze_dims(x, dims)
 
 
 def _spread(m, g, shape, dims, keepdim):
     """Undo a reduction's shape: put back the reduced dims (size 1), then expand."""
-    if not keepdim and dims:
-        g = m.unsqueeze_dims(g, dims)
-    return m.expand(g, shape)
+    return m.expand(_keep(m, g, dims, keepdim), shape)
 
+
+def _count(shape, dims) -> int:
+    count = 1
+    for i, n in enumerate(shape):
+        if dims is None or i in dims:
+            count *= n
+    return count
+
+
+def _squeeze(array, dims, keepdim):
+    return array if keepdim or not dims else np.squeeze(array, axis=dims)
+
+
+def _reduction_jvp(vjp):
+    """The JVP of a reduction from its VJP: dy = Σ_group (∂y/∂xᵢ) tᵢ, ∂y/∂x = vjp(g = 1).
+
+    For ops whose params start with ``(dims, keepdim)``.
+    """
+
+    def jvp(m, tangents, a, out, dims, keepdim, *rest):
+        derivative = vjp(m, m.ones_like(out), a, out, dims, keepdim, *rest)
+        return m.sum(derivative * tangents[0], dims, keepdim)
+
+    return jvp
+
+
+_TYPE_WORDS = {
+    "float64": "Double",
+    "float32": "Float",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def _type_word(d) -> str:
+    """PyTorch's scalar-type name used in error messages (``Long``, ``Double`` ...)."""
+    return _TYPE_WORDS.get(d.name, d.name)
+
+
+# ---------------------------------------------------------------------------- sum, mean
 
 # d Σx = Σ dx: every element gets the gradient of the sum
 SUM = Op(
@@ -43,7 +140,7 @@ SUM = Op(
     forward=lambda xp, a, dtype: np.sum(a, dtype=dtype),
     vjp=(lambda m, g, a, out, dtype: m.expand(g, a.shape),),
     jvp="linear",
-    samples=[Sample((X,)), Sample((Arg(()),))],
+    samples=[Sample((X,)), Sample((SCALAR,))],
 )
 
 SUM_DIM = Op(
@@ -60,6 +157,14 @@ SUM_DIM = Op(
             call=lambda torch, x, **k: torch.sum(x, **k),
         ),
         Sample((X,), {"dim": -1}, call=lambda torch, x, **k: x.sum(**k)),
+        Sample((X,), {"dim": None, "keepdim": True}, note="None keepdim"),
+        Sample((X,), {"dim": ()}, note="empty dims"),
+        Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        Sample(
+            (Arg((3, 4), dtype="float32"),),
+            call=lambda torch, x: x.sum(1, dtype=torch.float64),
+            note="dtype",
+        ),
     ],
     public="sum",
 )
@@ -73,15 +178,15 @@ def _sum_dtype(input, dtype):
     return None
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001 - torch.sum
-    """Sum of all elements, or along ``dim`` (int or tuple of ints).
+def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None):  # noqa: A001 - torch.sum
+    """Sum of all elements, or along ``dim`` (int or tuple of ints; ``None`` or ``()``: all).
 
-    Integer and bool tensors are summed as int64.
+    Σᵢ xᵢ; every element receives the gradient of the sum. Integer and bool tensors are
+    summed as int64 unless ``dtype`` says otherwise.
     """
-    if isinstance(dim, list | tuple) and len(dim) == 0:
-        dim = None
+    _check_tensor("sum", input)
     target = _sum_dtype(input, dtype)
-    if dim is None:
+    if isinstance(dim, _NoDim):
         return apply(SUM, (input,), (target,))
     dims = normalize_dims(dim, input._data.ndim)
     return apply(SUM_DIM, (input,), (dims, keepdim, target))
@@ -94,13 +199,19 @@ MEAN = Op(
     forward=lambda xp, a: np.mean(a, dtype=a.dtype) if a.size else np.asarray(np.nan, a.dtype),
     vjp=(lambda m, g, a, out: m.expand(g / _count(a.shape, None), a.shape),),
     jvp="linear",
-    samples=[Sample((X,)), Sample((Arg(()),))],
+    samples=[Sample((X,)), Sample((SCALAR,))],
 )
+
+
+def _mean(a, dims, keepdim):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.mean(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
+
 
 MEAN_DIM = Op(
     "mean_dim",
     "MeanBackward1",
-    forward=lambda xp, a, dims, keepdim: np.mean(a, axis=dims, keepdims=keepdim, dtype=a.dtype),
+    forward=lambda xp, a, dims, keepdim: _mean(a, dims, keepdim),
     vjp=(
         lambda m, g, a, out, dims, keepdim: _spread(
             m, g / _count(a.shape, dims), a.shape, dims, keepdim
@@ -114,21 +225,19 @@ MEAN_DIM = Op(
             {"dim": (0, 1), "keepdim": True},
             call=lambda torch, x, **k: torch.mean(x, **k),
         ),
+        Sample((X,), {"dim": None, "keepdim": True}, note="None keepdim"),
+        Sample((SCALAR,), {"dim": -1}, note="0-d"),
     ],
     public="mean",
 )
 
 
-def _count(shape, dims) -> int:
-    count = 1
-    for i, n in enumerate(shape):
-        if dims is None or i in dims:
-            count *= n
-    return count
+def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
+    """Mean of all elements, or along ``dim``: (1/n) Σᵢ xᵢ; each element gets g/n.
 
-
-def mean(input, dim=None, keepdim=False, *, dtype=None):
-    """Mean of all elements, or along ``dim``; needs a floating dtype, as in PyTorch."""
+    Needs a floating dtype (or ``dtype=``), as in PyTorch. The mean of nothing is NaN.
+    """
+    _check_tensor("mean", input)
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
     if not input.dtype.is_floating_point:
@@ -136,25 +245,1111 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {_type_word(input.dtype)}"
         )
-    if isinstance(dim, list | tuple) and len(dim) == 0:
-        dim = None
-    if dim is None:
+    if isinstance(dim, _NoDim):
         return apply(MEAN, (input,))
     return apply(MEAN_DIM, (input,), (normalize_dims(dim, input._data.ndim), keepdim))
 
 
-def _type_word(d) -> str:
-    return {
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }.get(d.name, d.name)
+# ---------------------------------------------------------------------------- prod
+
+
+def _others_product(m, a, dim):
+    """∏_{j≠i} xⱼ along ``dim`` for every i, without division: the product of the elements
+    before i (an exclusive cumprod) times the product of those after i (the same, flipped).
+    """
+    n = a.shape[dim]
+    if n <= 1:
+        return m.ones_like(a)
+    lead = (slice(None),) * dim
+    ones = m.ones_like(a[lead + (slice(0, 1),)])
+    before = m.cumprod(m.cat([ones, a[lead + (slice(0, n - 1),)]], dim), dim)
+    flipped = m.flip(a, (dim,))
+    after = m.cumprod(m.cat([ones, flipped[lead + (slice(0, n - 1),)]], dim), dim)
+    return before * m.flip(after, (dim,))
+
+
+def _prod_derivative(m, a, out, dims, keepdim):
+    """∂(∏ x)/∂xᵢ = ∏_{j≠i} xⱼ over each reduced group, as PyTorch computes it.
+
+    A group without zeros: (∏ x)/xᵢ. A group with zeros: the division-free product of
+    the others (exact, and so is its own derivative, which create_graph needs).
+    """
+    if not dims:  # a 0-d input: d x = dx
+        return m.ones_like(a)
+    zero = a == 0
+    safe = m.where(zero, m.ones_like(a), a)
+    has_zero = m.sum(m.cast(zero, a), dims, True) > 0
+    if len(dims) == 1:
+        others = _others_product(m, a, dims[0])
+    else:  # the group spans several dims (all of them): work on the flattened tensor
+        others = m.reshape(_others_product(m, m.reshape(a, (-1,)), 0), a.shape)
+    return m.where(has_zero, others, _keep(m, out, dims, keepdim) / safe)
+
+
+def _prod_forward(a, dims, keepdim, dtype):
+    return np.prod(a, axis=dims, keepdims=keepdim, dtype=dtype)
+
+
+def _prod_vjp(m, g, a, out, dims, keepdim, dtype):
+    a = m.cast(a, out)  # with dtype=, PyTorch differentiates the converted input
+    return _keep(m, g, dims, keepdim) * _prod_derivative(m, a, out, dims, keepdim)
+
+
+def _prod_all_vjp(m, g, a, out, dtype):
+    return _prod_vjp(m, g, a, out, tuple(range(a.ndim)), False, dtype)
+
+
+def _prod_all_jvp(m, tangents, a, out, dtype):
+    dims = tuple(range(a.ndim))
+    derivative = _prod_derivative(m, m.cast(a, out), out, dims, False)
+    return m.sum(derivative * tangents[0], dims)
+
+
+PROD_ZEROS = Arg((2, 3), values=[[1.5, 0.0, -0.7], [0.8, -1.2, 1.1]])
+PROD_TWO_ZEROS = Arg((2, 3), values=[[1.5, 0.0, 0.0], [0.0, -1.2, 1.1]])
+
+# d ∏x = Σᵢ (∏_{j≠i} xⱼ) dxᵢ
+PROD = Op(
+    "prod",
+    "ProdBackward0",
+    forward=lambda xp, a, dtype: np.prod(a, dtype=dtype),
+    vjp=(_prod_all_vjp,),
+    jvp=_prod_all_jvp,
+    samples=[
+        Sample((X,)),
+        Sample((SCALAR,), note="0-d"),
+        Sample((PROD_ZEROS,), note="one zero"),
+        Sample((PROD_TWO_ZEROS,), note="two zeros"),
+        Sample(
+            (Arg((2, 3), dtype="float32"),),
+            call=lambda torch, x: x.prod(dtype=torch.float64),
+            note="dtype",
+        ),
+    ],
+)
+
+PROD_DIM = Op(
+    "prod_dim",
+    "ProdBackward1",
+    forward=lambda xp, a, dims, keepdim, dtype: _prod_forward(a, dims, keepdim, dtype),
+    vjp=(_prod_vjp,),
+    jvp=_reduction_jvp(_prod_vjp),
+    samples=[
+        Sample((X,), {"dim": 1}),
+        Sample((X3,), {"dim": -1, "keepdim": True}, call=lambda torch, x, **k: x.prod(**k)),
+        Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        Sample((PROD_TWO_ZEROS,), {"dim": 1}, note="zeros"),
+        Sample((PROD_TWO_ZEROS,), {"dim": 0}, note="zeros dim 0"),
+    ],
+    public="prod",
+)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim``: ∏ᵢ xᵢ.
+
+    The gradient of element i is ∏_{j≠i} xⱼ (computed without dividing by zero, so it is
+    right when the input has zeros). Integer and bool tensors multiply as int64.
+    """
+    _check_tensor("prod", input)
+    target = _sum_dtype(input, dtype)
+    if dim is None:
+        return apply(PROD, (input,), (target,))
+    ndim = input._data.ndim
+    dim = _int_dim("prod", dim, ndim)
+    return apply(PROD_DIM, (input,), (() if ndim == 0 else (dim,), keepdim, target))
+
+
+# ---------------------------------------------------------------------------- max, min
+
+
+class _ReturnType(tuple):
+    """A ``(values, indices)`` pair with named fields, like ``torch.return_types.max``."""
+
+    __slots__ = ()
+    n_fields = 2
+    n_sequence_fields = 2
+    n_unnamed_fields = 0
+
+    def __new__(cls, sequence):
+        items = tuple(sequence)
+        if len(items) != 2:
+            raise TypeError(
+                f"torch.return_types.{cls.__name__}() takes a 2-sequence "
+                f"({len(items)}-sequence given)"
+            )
+        return super().__new__(cls, items)
+
+    @property
+    def values(self):
+        """The selected values."""
+        return self[0]
+
+    @property
+    def indices(self):
+        """Where they were found along the reduced dim (int64)."""
+        return self[1]
+
+    def __repr__(self) -> str:
+        return (
+            f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+        )
+
+    def __reduce__(self):
+        return (type(self), (tuple(self),))
+
+
+def _return_type(name):
+    return type(
+        name,
+        (_ReturnType,),
+        {"__slots__": (), "__qualname__": name, "__module__": "tracegrad.return_types"},
+    )
+
+
+return_types = types.ModuleType(
+    "tracegrad.return_types", "Named tuple results of ops (``torch.return_types``)."
+)
+return_types.max = _return_type("max")
+return_types.min = _return_type("min")
+
+
+def _ties(m, a, out):
+    """Where ``a`` equals the selected value ``out`` (NaN counts as equal to NaN)."""
+    return (a == out) | ((a != a) & (out != out))
+
+
+def _evenly_vjp(m, g, a, out):
+    """max()/min() of the whole tensor: the gradient is shared evenly between the ties."""
+    selected = _ties(m, a, out)
+    count = m.sum(m.cast(selected, a), tuple(range(a.ndim)))
+    return m.where(selected, m.expand(g / count, a.shape), m.zeros_like(a))
+
+
+def _evenly_jvp(m, tangents, a, out):
+    return m.sum(_evenly_vjp(m, m.ones_like(out), a, out) * tangents[0], tuple(range(a.ndim)))
+
+
+def _whole(name, grad_fn, pick):
+    return Op(
+        name,
+        grad_fn,
+        forward=lambda xp, a: pick(a),
+        vjp=(_evenly_vjp,),
+        jvp=_evenly_jvp,
+        samples=[
+            Sample((X,)),
+            Sample((SCALAR,), note="0-d"),
+            Sample((X3,), call=lambda torch, x: getattr(x, name)()),
+        ],
+    )
+
+
+# max/min of everything: d max = dx at the largest element (split evenly between ties)
+MAX = _whole("max", "MaxBackward1", np.max)
+MIN = _whole("min", "MinBackward1", np.min)
+
+
+def _amax_vjp(m, g, a, out, dims, keepdim):
+    """amax/amin: like PyTorch, g/count at each of the ``count`` tied extremes."""
+    selected = m.cast(a == _keep(m, out, dims, keepdim), a)
+    count = m.sum(selected, dims, True)
+    return _keep(m, g, dims, keepdim) / count * selected
+
+
+def _amax(name, grad_fn, pick):
+    return Op(
+        name,
+        grad_fn,
+        forward=lambda xp, a, dims, keepdim: pick(a, axis=dims, keepdims=keepdim),
+        vjp=(_amax_vjp,),
+        jvp=_reduction_jvp(_amax_vjp),
+        samples=[
+            Sample((X,), {"dim": 1}),
+            Sample((X3,), {"dim": (0, -1), "keepdim": True}),
+            Sample((X,), call=lambda torch, x: getattr(x, name)()),
+            Sample((X3,), {"dim": ()}, note="empty dims"),
+            Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        ],
+    )
+
+
+AMAX = _amax("amax", "AmaxBackward0", np.max)
+AMIN = _amax("amin", "AminBackward0", np.min)
+
+
+def _select_forward(a, dim, keepdim, pick):
+    """(values, indices) of the first extreme along ``dim`` (NaN wins, as in PyTorch)."""
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), np.int64)
+    index = pick(a, axis=dim, keepdims=True)
+    values = np.take_along_axis(a, index, axis=dim)
+    if not keepdim:
+        values, index = np.squeeze(values, dim), np.squeeze(index, dim)
+    return values, index.astype(np.int64)
+
+
+def _select_mask(m, a, out, dim, keepdim):
+    """One-hot along ``dim`` of the element each (values, indices) result picked."""
+    return m.one_hot(_keep(m, out[1], (dim,), keepdim), a.shape, dim)
+
+
+def _select_vjp(m, g, a, out, dim, keepdim):
+    """max/min along a dim: the gradient goes to the one element that was picked."""
+    if a.ndim == 0:
+        return g[0]
+    picked = _select_mask(m, a, out, dim, keepdim)
+    return m.where(picked, m.expand(_keep(m, g[0], (dim,), keepdim), a.shape), m.zeros_like(a))
+
+
+def _select_jvp(m, tangents, a, out, dim, keepdim):
+    if a.ndim == 0:
+        return tangents[0], None
+    picked = _select_mask(m, a, out, dim, keepdim)
+    t = tangents[0]
+    return m.sum(m.where(picked, t, m.zeros_like(t)), (dim,), keepdim), None
+
+
+def _select(name, grad_fn, pick, public):
+    return Op(
+        name,
+        grad_fn,
+        forward=lambda xp, a, dim, keepdim: _select_forward(a, dim, keepdim, pick),
+        vjp=(_select_vjp,),
+        jvp=_select_jvp,
+        n_outputs=2,
+        samples=[
+            Sample((X,), {"dim": 1}),
+            Sample(
+                (X3,),
+                {"dim": -2, "keepdim": True},
+                call=lambda torch, x, **k: getattr(x, public)(**k),
+            ),
+            Sample((X3,), call=lambda torch, x: getattr(torch, public)(x, 0, True)),
+            Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        ],
+        public=public,
+    )
+
+
+# max/min along one dim: (values, indices); d = dx at the picked index
+MAX_DIM = _select("max_dim", "MaxBackward0", np.argmax, "max")
+MIN_DIM = _select("min_dim", "MinBackward0", np.argmin, "min")
+
+
+def _check_reducible(name, input, dims, whole_error=RuntimeError, hint=True) -> None:
+    """PyTorch's errors for max/amax/argmax... over no element (they have no identity)."""
+    shape = input._data.shape
+    if dims is None:
+        if input._data.size == 0:
+            message = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if hint:
+                message += " Specify the reduction dim with the 'dim' argument."
+            raise whole_error(message)
+        return
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _extreme(name, input, dim, keepdim, other, out):
+    from .elementwise import maximum, minimum
+
+    binary = maximum if name == "max" else minimum
+    if isinstance(dim, Tensor):
+        if keepdim is not False:
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments: with a tensor as "
+                f"second argument it is {name}(input, other), which takes no third argument"
+            )
+        return binary(input, dim, out=out)
+    if other is not None:
+        return binary(input, other, out=out)
+    _check_tensor(name, input)
+    whole, select = (MAX, MAX_DIM) if name == "max" else (MIN, MIN_DIM)
+    if dim is None:
+        _check_reducible(name, input, None)
+        return apply(whole, (input,))
+    ndim = input._data.ndim
+    dim = _int_dim(name, dim, ndim)
+    if ndim:
+        _check_reducible(name, input, (dim,))
+    values, indices = apply(select, (input,), (dim, keepdim))
+    return getattr(return_types, name)((values, indices))
+
+
+def max(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001 - torch.max
+    """The largest element; along ``dim``, a named tuple ``(values, indices)``.
+
+    ``max(a, b)`` (a tensor second argument) is the elementwise ``maximum``. The whole-
+    tensor max shares the gradient evenly between tied maxima (MaxBackward1); along a
+    dim the gradient goes to the element at ``indices`` (the first maximum).
+    """
+    return _extreme("max", input, dim, keepdim, other, out)
+
+
+def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001 - torch.min
+    """The smallest element; along ``dim``, a named tuple ``(values, indices)``.
+
+    ``min(a, b)`` is the elementwise ``minimum``. Gradients as for :func:`max`.
+    """
+    return _extreme("min", input, dim, keepdim, other, out)
+
+
+def _amax_function(name, op):
+    def function(input, dim=(), keepdim=False, *, out=None):
+        _check_tensor(name, input)
+        dims = normalize_dims(dim, input._data.ndim)
+        everything = dim is None or not (isinstance(dim, int) or len(dim))
+        _check_reducible(name, input, None if everything else dims)
+        return apply(op, (input,), (dims, keepdim))
+
+    function.__name__ = function.__qualname__ = name
+    word = "largest" if name == "amax" else "smallest"
+    function.__doc__ = (
+        f"The {word} value over ``dim`` (int or tuple; ``()``: every dim), no indices.\n\n"
+        "Tied extremes share the gradient evenly, as in PyTorch."
+    )
+    return function
+
+
+amax = _amax_function("amax", AMAX)
+amin = _amax_function("amin", AMIN)
+
+
+def _arg_forward(a, dim, keepdim, pick):
+    if dim is None:
+        index = np.asarray(pick(a) if a.size else 0, dtype=np.int64)
+        return index.reshape((1,) * a.ndim) if keepdim else index
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    return pick(a, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+INDEX_INPUT = Arg((3, 4), grad=False)
+
+
+def _arg_op(name, pick):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=lambda xp, a, dim, keepdim: _arg_forward(a, dim, keepdim, pick),
+        differentiable=False,
+        samples=[
+            Sample((INDEX_INPUT,)),
+            Sample((INDEX_INPUT,), {"dim": 1}),
+            Sample((Arg((2, 3, 4), grad=False),), {"dim": -1, "keepdim": True}),
+            Sample((INDEX_INPUT,), {"dim": None, "keepdim": True}),
+            Sample((Arg((3, 4), low=-5, high=5, dtype="int64", grad=False),), {"dim": 0}),
+            Sample((Arg((), grad=False),), {"dim": 0}),
+        ],
+    )
+
+
+ARGMAX = _arg_op("argmax", np.argmax)
+ARGMIN = _arg_op("argmin", np.argmin)
+
+
+def _arg_function(name, op):
+    def function(input, dim=None, keepdim=False):
+        _check_tensor(name, input)
+        if input.dtype is dtypes.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if dim is not None:
+            dim = _int_dim(name, dim, input._data.ndim)
+            if input._data.ndim:
+                _check_reducible(name, input, (dim,))
+        else:
+            _check_reducible(name, input, None, IndexError, hint=False)
+        return apply(op, (input,), (dim, keepdim))
+
+    function.__name__ = function.__qualname__ = name
+    word = "largest" if name == "argmax" else "smallest"
+    function.__doc__ = (
+        f"The index (int64) of the first {word} element: in the flattened tensor when\n"
+        "``dim`` is None, else along ``dim``. Not differentiable."
+    )
+    return function
+
+
+argmax = _arg_function("argmax", ARGMAX)
+argmin = _arg_function("argmin", ARGMIN)
+
+
+# ---------------------------------------------------------------------------- var, std
+
+
+def _dof(shape, dims, correction):
+    """The divisor of var: n − correction, never below 0 (0 gives inf or NaN)."""
+    return builtins.max(0, _count(shape, dims) - correction)
+
+
+def _var_forward(a, dims, keepdim, correction):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        center = np.sum(a, axis=dims, keepdims=True) / a.dtype.type(_count(a.shape, dims))
+        deviation = a - center
+        squares = np.sum(deviation * deviation, axis=dims, keepdims=keepdim)
+        return squares / a.dtype.type(_dof(a.shape, dims, correction))
+
+
+def _deviation(m, a, dims):
+    return a - m.sum(a, dims, True) / _count(a.shape, dims)
+
+
+def _scale(dof, numerator):
+    return numerator / dof if dof else math.inf
+
+
+def _var_vjp(m, g, a, out, dims, keepdim, correction):
+    """∂var/∂xᵢ = 2 (xᵢ − mean) / (n − correction)."""
+    factor = _scale(_dof(a.shape, dims, correction), 2.0)
+    return _keep(m, g, dims, keepdim) * factor * _deviation(m, a, dims)
+
+
+def _std_vjp(m, g, a, out, dims, keepdim, correction):
+    """∂std/∂xᵢ = (xᵢ − mean) / ((n − correction) std); 0 where std = 0, as in PyTorch."""
+    factor = _scale(_dof(a.shape, dims, correction), 1.0)
+    std = _keep(m, out, dims, keepdim)
+    safe = m.where(std == 0, m.ones_like(std), std)
+    grad = _keep(m, g, dims, keepdim) * factor * _deviation(m, a, dims) / safe
+    return m.where(std == 0, m.zeros_like(a), grad)
+
+
+def _std_forward(a, dims, keepdim, correction):
+    return np.sqrt(_var_forward(a, dims, keepdim, correction))
+
+
+def _var_samples(name):
+    def method(torch, x, *args, **k):
+        return getattr(x, name)(*args, **k)
+
+    return [
+        Sample((X,)),
+        Sample((X,), {"dim": 1}),
+        Sample((X3,), {"dim": (0, 2), "keepdim": True}),
+        Sample((X,), {"dim": 0, "unbiased": False}, call=method),
+        Sample((X,), {"dim": -1, "correction": 2}),
+        Sample((X,), call=lambda torch, x: getattr(x, name)(0, False), note="positional"),
+        Sample((X,), call=lambda torch, x: getattr(torch, name)(x, False), note="unbiased"),
+        Sample((X3,), {"dim": None, "keepdim": True, "correction": 0.5}, call=method),
+        Sample((SCALAR,), {"correction": 0}, note="0-d"),
+    ]
+
+
+# var = Σ (xᵢ − mean)² / (n − correction)
+VAR = Op(
+    "var",
+    "VarBackward0",
+    forward=lambda xp, a, dims, keepdim, correction: _var_forward(a, dims, keepdim, correction),
+    vjp=(_var_vjp,),
+    jvp=_reduction_jvp(_var_vjp),
+    samples=_var_samples("var"),
+)
+
+# std = √var
+STD = Op(
+    "std",
+    "StdBackward0",
+    forward=lambda xp, a, dims, keepdim, correction: _std_forward(a, dims, keepdim, correction),
+    vjp=(_std_vjp,),
+    jvp=_reduction_jvp(_std_vjp),
+    samples=_var_samples("std"),
+)
+
+
+def _with_mean(first_forward, first_vjp):
+    def forward(xp, a, dims, keepdim, correction):
+        return first_forward(a, dims, keepdim, correction), _mean(a, dims, keepdim)
+
+    def vjp(m, g, a, out, dims, keepdim, correction):
+        first = first_vjp(m, g[0], a, out[0], dims, keepdim, correction)
+        return first + _spread(m, g[1] / _count(a.shape, dims), a.shape, dims, keepdim)
+
+    def jvp(m, tangents, a, out, dims, keepdim, correction):
+        t = tangents[0]
+        derivative = first_vjp(m, m.ones_like(out[0]), a, out[0], dims, keepdim, correction)
+        first = m.sum(derivative * t, dims, keepdim)
+        return first, m.sum(t, dims, keepdim) / _count(a.shape, dims)
+
+    return forward, vjp, jvp
+
+
+_VAR_MEAN = _with_mean(_var_forward, _var_vjp)
+_STD_MEAN = _with_mean(_std_forward, _std_vjp)
+
+# (var, mean) and (std, mean) in one node: the two gradients add up
+VAR_MEAN = Op(
+    "var_mean",
+    "VarMeanBackward0",
+    forward=_VAR_MEAN[0],
+    vjp=(_VAR_MEAN[1],),
+    jvp=_VAR_MEAN[2],
+    n_outputs=2,
+    samples=[
+        Sample((X,)),
+        Sample((X,), {"dim": 1, "correction": 0}),
+        Sample((X3,), {"dim": (0, -1), "keepdim": True}),
+    ],
+)
+STD_MEAN = Op(
+    "std_mean",
+    "StdMeanBackward0",
+    forward=_STD_MEAN[0],
+    vjp=(_STD_MEAN[1],),
+    jvp=_STD_MEAN[2],
+    n_outputs=2,
+    samples=[
+        Sample((X,)),
+        Sample((X,), {"dim": 1, "unbiased": False}),
+        Sample((X3,), call=lambda torch, x: torch.std_mean(x, 0, True, True), note="positional"),
+    ],
+)
+
+
+def _var_arguments(name, input, dim, unbiased, keepdim, correction):
+    """Sort out torch's overloads: ``var(x, dim, unbiased, keepdim)``, ``var(x, unbiased)``
+    and ``var(x, dim, *, correction, keepdim)``. Returns (dims, keepdim, correction)."""
+    _check_tensor(name, input)
+    if isinstance(dim, bool):  # var(x, False): the bool is ``unbiased``
+        if unbiased is not None:
+            raise TypeError(
+                f"{name}(): got a bool for 'dim' and a value for 'unbiased'; expected "
+                f"{name}(input, unbiased) or {name}(input, dim, unbiased, keepdim)"
+            )
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(
+            f"{name}(): 'unbiased' and 'correction' cannot both be given; "
+            "unbiased=False is correction=0, unbiased=True is correction=1"
+        )
+    if unbiased is not None and not isinstance(unbiased, bool):
+        raise TypeError(
+            f"{name}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}"
+        )
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    dims = normalize_dims(dim, input._data.ndim)
+    if _count(input.shape, dims) - correction <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
+            "the reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return dims, keepdim, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance Σ (xᵢ − mean)² / (n − correction) over ``dim`` (default: every element).
+
+    ``correction=1`` (default, ``unbiased=True``) is Bessel's correction; 0 gives the
+    population variance. The gradient is 2 (xᵢ − mean) / (n − correction).
+    """
+    params = _var_arguments("var", input, dim, unbiased, keepdim, correction)
+    return apply(VAR, (input,), params)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation √var (arguments as :func:`var`).
+
+    The gradient is (xᵢ − mean) / ((n − correction) · std), 0 where std is 0.
+    """
+    params = _var_arguments("std", input, dim, unbiased, keepdim, correction)
+    return apply(STD, (input,), params)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var(input, ...), mean(input, ...))`` in one pass (arguments as :func:`var`)."""
+    params = _var_arguments("var_mean", input, dim, unbiased, keepdim, correction)
+    return apply(VAR_MEAN, (input,), params)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std(input, ...), mean(input, ...))`` in one pass (arguments as :func:`var`)."""
+    params = _var_arguments("std_mean", input, dim, unbiased, keepdim, correction)
+    return apply(STD_MEAN, (input,), params)
+
+
+# ---------------------------------------------------------------------------- logsumexp
+
+
+def _logsumexp_forward(a, dims, keepdim):
+    # Numerically stable: log Σ eˣ = M + log Σ e^(x − M) with M the max of the group, so
+    # the largest exponent is e⁰ = 1 and nothing overflows (large x) or underflows to
+    # log 0 (very negative x). An infinite M is replaced by 0 (as PyTorch does) so that
+    # x − M stays defined: all −inf gives −inf, a +inf gives +inf.
+    top = np.max(a, axis=dims, keepdims=True, initial=-np.inf)
+    top = np.where(np.isinf(top), 0, top).astype(a.dtype)
+    with np.errstate(divide="ignore", over="ignore"):
+        total = np.log(np.sum(np.exp(a - top), axis=dims, keepdims=True)) + top
+    return _squeeze(total, dims, keepdim)
+
+
+def _logsumexp_vjp(m, g, a, out, dims, keepdim):
+    """∂/∂xᵢ log Σ eˣ = e^(xᵢ − lse) (the softmax of the group)."""
+    return _keep(m, g, dims, keepdim) * m.exp(a - _keep(m, out, dims, keepdim))
+
+
+LOGSUMEXP = Op(
+    "logsumexp",
+    "LogsumexpBackward0",
+    forward=lambda xp, a, dims, keepdim: _logsumexp_forward(a, dims, keepdim),
+    vjp=(_logsumexp_vjp,),
+    jvp=_reduction_jvp(_logsumexp_vjp),
+    samples=[
+        Sample((X,), {"dim": 1}),
+        Sample((X3,), {"dim": (0, 2), "keepdim": True}),
+        Sample((X,), {"dim": -1}, call=lambda torch, x, **k: x.logsumexp(**k)),
+        Sample((Arg((3, 4), low=700, high=800),), {"dim": 1}, note="large"),
+        Sample((Arg((3, 4), low=-800, high=-700),), {"dim": 0}, note="very negative"),
+        Sample((SCALAR,), {"dim": 0}, note="0-d"),
+    ],
+)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log Σ exp(x) over ``dim`` (int or tuple), computed without overflow.
+
+    The gradient is the softmax of the group, exp(xᵢ − logsumexp). Integer inputs give
+    the default float dtype.
+    """
+    _check_tensor("logsumexp", input)
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be int or tuple of ints, not NoneType")
+    dims = normalize_dims(dim, input._data.ndim)
+    data = input._data
+    if not input.dtype.is_floating_point:
+        data = data.astype(dtypes.get_default_dtype().np)
+    return apply(LOGSUMEXP, (input,), (dims, keepdim), (data,))
+
+
+# ---------------------------------------------------------------------------- norm
+
+
+def _norm_forward(a, dims, keepdim, p, dtype):
+    if dtype is not None:
+        a = a.astype(dtype)
+    x = np.abs(a)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if p == INF:
+            result = np.max(x, axis=dims, keepdims=keepdim)
+        elif p == -INF:
+            result = np.min(x, axis=dims, keepdims=keepdim)
+        elif p == 0:
+            result = np.sum(x != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
+        elif p == 1:
+            result = np.sum(x, axis=dims, keepdims=keepdim)
+        elif p == 2:
+            result = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim))
+        else:
+            result = np.sum(x**p, axis=dims, keepdims=keepdim) ** (1 / p)
+    return np.asarray(result, dtype=a.dtype)
+
+
+def _norm_vjp(m, g, a, out, dims, keepdim, p, dtype):
+    """∂‖x‖ₚ/∂xᵢ = sign(xᵢ) |xᵢ|^(p−1) / ‖x‖ₚ^(p−1), with PyTorch's values at the kinks.
+
+    p = 1: sign(x). p = 2: x/‖x‖. p = ±inf: sign(x) at the extremes, shared between
+    ties. p = 0: 0. The gradient is 0 where ‖x‖ = 0 (and, for p ≠ 1, where xᵢ = 0).
+    """
+    # as PyTorch, the derivative is computed in the input's dtype (norm(x, dtype=...))
+    g = m.cast(_keep(m, g, dims, keepdim), a)
+    norm = m.cast(_keep(m, out, dims, keepdim), a)
+    if p == 0:
+        return m.zeros_like(a)
+    if p == 1:
+        return m.sign(a) * g
+    x = m.abs(a)
+    if p == INF or p == -INF:
+        selected = (x == norm) | (x != x)
+        count = m.sum(m.cast(selected, a), dims, True)
+        return m.sign(a) * m.where(selected, m.expand(g / count, a.shape), m.zeros_like(a))
+    safe_norm = m.where(norm == 0, m.ones_like(norm), norm)
+    if p == 2:
+        return m.where(norm == 0, m.zeros_like(a), a / safe_norm * g)
+    safe_x = m.where(x == 0, m.ones_like(x), x)
+    grad = m.sign(a) * safe_x ** (p - 1) * g / safe_norm ** (p - 1)
+    return m.where((norm == 0) | (x == 0), m.zeros_like(a), grad)
+
+
+NORM = Op(
+    "norm",
+    "LinalgVectorNormBackward0",
+    forward=lambda xp, a, dims, keepdim, p, dtype: _norm_forward(a, dims, keepdim, p, dtype),
+    vjp=(_norm_vjp,),
+    jvp=_reduction_jvp(_norm_vjp),
+    samples=[
+        Sample((X,)),
+        Sample((X,), {"p": 1}),
+        Sample((X,), {"p": INF}),
+        Sample((X,), {"p": -INF}),
+        Sample((X,), {"p": 3, "dim": 1}),
+        Sample((Arg((2, 3, 4), low=0.2, high=2),), {"p": 0.5, "dim": (0, 2), "keepdim": True}),
+        Sample((Arg((3, 4), low=0.2, high=2),), {"p": -1.5, "dim": -1}),
+        Sample((X,), call=lambda torch, x: x.norm("fro"), note="fro"),
+        Sample((X3,), call=lambda torch, x: torch.norm(x, "fro", (0, 1)), note="fro dims"),
+        Sample((X,), call=lambda torch, x: x.norm(dim=1, keepdim=True), note="method"),
+        Sample((X,), call=lambda torch, x: x.norm(p=None), note="p None"),
+        Sample((X,), {"p": 1.5, "dim": 0}),
+        Sample((SCALAR,), note="0-d"),
+        # the 0-norm counts nonzeros: its gradient is 0
+        Sample((X,), {"p": 0}),
+        # (float32 → float64 is checked in test_reductions_linalg.py: its second derivative
+        # in float32 differs from torch's by rounding)
+        Sample((X,), call=lambda torch, x: torch.norm(x, dtype=torch.float64), note="dtype"),
+    ],
+)
+
+
+def _p_word(p) -> str:
+    if math.isinf(p):
+        return "inf" if p > 0 else "-inf"
+    return str(int(p)) if float(p).is_integer() else str(p)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """The p-norm (Σ |xᵢ|ᵖ)^(1/p) of all elements, or over ``dim`` (int or tuple).
+
+    ``p`` may be any number, ``inf`` (max |xᵢ|), ``-inf`` (min |xᵢ|), 0 (the count of
+    nonzeros), ``'fro'`` or None (p = 2). The gradient is sign(xᵢ)|xᵢ|^(p−1)/‖x‖^(p−1)
+    (x/‖x‖ for p = 2), 0 where the norm is 0. The nuclear norm is not implemented.
+    """
+    _check_tensor("norm", input)
+    if isinstance(p, str):
+        many = dim is not None and not isinstance(dim, int) and len(dim) > 2
+        if p == "fro" and not many:
+            p = 2.0
+        elif p in ("fro", "nuc"):
+            dims = tuple(range(input._data.ndim)) if dim is None else dim
+            if isinstance(dims, int) or len(dims) != 2:
+                got = dims if isinstance(dims, int) else " ".join(str(d) for d in dims)
+                raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {got}")
+            raise NotImplementedError(
+                "norm(p='nuc'): the nuclear norm (sum of singular values) is not implemented "
+                "in tracegrad; use p=2, 'fro', a number, inf or -inf"
+            )
+        else:
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    p = 2.0 if p is None else float(p)
+    result = _vector_norm(input, p, dim, keepdim, dtype)
+    if out is not None:
+        from .arithmetic import _finish
+
+        return _finish(result, out)
+    return result
+
+
+def _vector_norm(input, p, dim, keepdim, dtype):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_type_word(input.dtype)}"
+        )
+    target = None
+    if dtype is not None:
+        target = dtypes.to_dtype(dtype)
+        if not target.is_floating_point:
+            raise RuntimeError(
+                "linalg.vector_norm: dtype should be floating point or complex, but got "
+                f"{_type_word(target)}"
+            )
+        if target.itemsize < input.dtype.itemsize:
+            raise RuntimeError(
+                f"linalg.vector_norm: the dtype of the input ({_type_word(input.dtype)}) "
+                "should be convertible without narrowing to the specified dtype "
+                f"({_type_word(target)})"
+            )
+        target = target.np
+    dims = normalize_dims(dim, input._data.ndim)
+    if p < 0 or p == INF:
+        if dim is None and input._data.size == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {_p_word(p)} norm on an empty tensor "
+                "because the operation does not have an identity"
+            )
+        for d in dims:
+            if input._data.shape[d] == 0:
+                raise RuntimeError(
+                    f"linalg.vector_norm cannot compute the {_p_word(p)} norm on the dimension "
+                    f"{d} because this dimension is empty and the operation does not have an "
+                    "identity"
+                )
+    return apply(NORM, (input,), (dims, keepdim, p, target))
+
+
+# ---------------------------------------------------------------------------- scans
+
+
+def _scan_forward(scan, a, dim, dtype):
+    if dtype is not None:
+        a = a.astype(dtype)
+    return scan(a, dim)  # ArrayMath.cumsum / cumprod: float32 accumulates in float64
+
+
+def _reverse_cumsum(m, x, dim):
+    """yᵢ = Σ_{k≥i} xₖ along ``dim`` (a cumsum of the flipped tensor, flipped back)."""
+    return m.flip(m.cumsum(m.flip(x, (dim,)), dim), (dim,))
+
+
+def _cumsum_vjp(m, g, a, out, dim, dtype):
+    if a.ndim == 0:
+        return g
+    return _reverse_cumsum(m, m.cast(g, a), dim)  # in the input's dtype, as PyTorch
+
+
+# d cumsum(x)ₖ = Σ_{i≤k} dxᵢ: the gradient of xᵢ is Σ_{k≥i} gₖ (a reversed cumsum)
+CUMSUM = Op(
+    "cumsum",
+    "CumsumBackward0",
+    forward=lambda xp, a, dim, dtype: _scan_forward(ArrayMath.cumsum, a, dim, dtype),
+    vjp=(_cumsum_vjp,),
+    jvp="linear",
+    samples=[
+        Sample((X,), {"dim": 1}),
+        Sample((X3,), {"dim": -1}, call=lambda torch, x, **k: x.cumsum(**k)),
+        Sample((X3,), {"dim": 0}),
+        Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        Sample(
+            (Arg((3, 4), dtype="float32"),),
+            call=lambda torch, x: x.cumsum(0, dtype=torch.float64),
+            note="dtype",
+        ),
+    ],
+)
+
+
+def _cumprod_parts(m, a, dim):
+    """Masks locating the first zero of each slice along ``dim``."""
+    zero = m.cast(a == 0, a)
+    seen = m.cumsum(zero, dim)  # how many zeros at or before each position
+    before = seen == 0  # strictly before the first zero
+    first = (seen == 1) & (zero == 1)  # the first zero itself
+    up_to_first = (seen - zero) == 0  # at or before the first zero
+    safe = m.where(before, a, m.ones_like(a))
+    # ∏_{j<z} xⱼ (the product before the first zero z) and ∏_{z<j≤k} xⱼ for k ≥ z
+    head = m.prod(safe, dim, True)
+    tail = m.cumprod(m.where(up_to_first, m.ones_like(a), a), dim)
+    return before, first, safe, head, tail
+
+
+def _cumprod_vjp(m, g, a, out, dim, dtype):
+    """∂L/∂xᵢ = Σ_{k≥i} gₖ ∏_{j≤k, j≠i} xⱼ, exact when x has zeros (PyTorch's method).
+
+    Before the first zero z: Σ_{k≥i} gₖ yₖ / xᵢ (the terms from z on are 0). At z:
+    (∏_{j<z} xⱼ) Σ_{k≥z} gₖ ∏_{z<j≤k} xⱼ. After z every term holds x_z = 0. That rule
+    is right but its own derivative is not (it is constant after z): under create_graph
+    slices with a zero use the quadratic formula instead, as PyTorch does in grad mode.
+    """
+    if a.ndim == 0:
+        return g
+    g = m.cast(g, a)  # as PyTorch: the gradient in the input's dtype, times out
+    before, first, safe, head, tail = _cumprod_parts(m, a, dim)
+    grad_before = _reverse_cumsum(m, g * out, dim) / safe
+    if m.records_graph():
+        no_zero = m.sum(m.cast(a == 0, a), dim, True) == 0
+        return m.where(no_zero, grad_before, _cumprod_vjp_quadratic(m, g, a, dim))
+    at_first = head * m.sum(m.where(before, m.zeros_like(a), g * tail), dim, True)
+    at_first = m.expand(at_first, a.shape)
+    return m.where(before, grad_before, m.where(first, at_first, m.zeros_like(a)))
+
+
+def _cumprod_vjp_quadratic(m, g, a, dim):
+    """Σ_{k≥i} gₖ ∏_{j≤k, j≠i} xⱼ from an n×n table per slice: row i is x with xᵢ set
+    to 1, its cumprod along the row gives ∏_{j≤k, j≠i} xⱼ, kept for k ≥ i (triu)."""
+    x = m.swapaxes(a, dim, -1)
+    n = x.shape[-1]
+    rows = m.expand(m.unsqueeze_dims(x, (x.ndim - 1,)), tuple(x.shape) + (n,))
+    identity = m.tril(m.triu(m.ones_like(rows)))
+    others = rows - m.tril(m.triu(rows)) + identity
+    products = m.cumprod(others, -1)
+    weights = m.unsqueeze_dims(m.swapaxes(g, dim, -1), (x.ndim - 1,))
+    grad = m.sum(m.triu(products * weights), x.ndim)
+    return m.swapaxes(grad, dim, -1)
+
+
+def _cumprod_jvp(m, tangents, a, out, dim, dtype):
+    """dyₖ = Σ_{i≤k} tᵢ ∏_{j≤k, j≠i} xⱼ: yₖ Σ_{i≤k} tᵢ/xᵢ before the first zero z, then
+    t_z (∏_{j<z} xⱼ) ∏_{z<j≤k} xⱼ."""
+    t = tangents[0]
+    if a.ndim == 0:
+        return t
+    before, first, safe, head, tail = _cumprod_parts(m, a, dim)
+    t_first = m.sum(m.where(first, t, m.zeros_like(t)), dim, True)
+    return m.where(before, out * m.cumsum(t / safe, dim), head * tail * t_first)
+
+
+CUMPROD_ZEROS = Arg(
+    (3, 4), values=[[1.5, 0.0, -0.7, 1.2], [0.0, -1.2, 1.1, 0.9], [0.8, 0.0, 0.0, 1.3]]
+)
+
+# cumprod(x)ₖ = ∏_{i≤k} xᵢ
+CUMPROD = Op(
+    "cumprod",
+    "CumprodBackward0",
+    forward=lambda xp, a, dim, dtype: _scan_forward(ArrayMath.cumprod, a, dim, dtype),
+    vjp=(_cumprod_vjp,),
+    jvp=_cumprod_jvp,
+    samples=[
+        Sample((X,), {"dim": 1}),
+        Sample((X3,), {"dim": -2}, call=lambda torch, x, **k: x.cumprod(**k)),
+        Sample((CUMPROD_ZEROS,), {"dim": 1}, note="zeros"),
+        Sample((CUMPROD_ZEROS,), {"dim": 0}, note="zeros dim 0"),
+        Sample((SCALAR,), {"dim": 0}, note="0-d"),
+        # (float32 → float64 is checked in test_reductions_linalg.py, as for norm)
+        Sample((X,), call=lambda torch, x: x.cumprod(1, dtype=torch.float64), note="dtype"),
+    ],
+)
+
+
+def _scan_function(name, op):
+    def function(input, dim, *, dtype=None, out=None):
+        _check_tensor(name, input)
+        dim = _int_dim(name, dim, input._data.ndim)
+        result = apply(op, (input,), (dim, _sum_dtype(input, dtype)))
+        if out is not None:
+            from .arithmetic import _finish
+
+            return _finish(result, out)
+        return result
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+cumsum = _scan_function("cumsum", CUMSUM)
+cumsum.__doc__ = """Running sums along ``dim``: yₖ = Σ_{i≤k} xᵢ.
+
+The gradient of xᵢ is Σ_{k≥i} gₖ. Integer and bool tensors are summed as int64."""
+cumprod = _scan_function("cumprod", CUMPROD)
+cumprod.__doc__ = """Running products along ``dim``: yₖ = ∏_{i≤k} xᵢ.
+
+The gradient Σ_{k≥i} gₖ ∏_{j≤k, j≠i} xⱼ is computed exactly when x has zeros."""
+
+
+# ---------------------------------------------------------------------------- all, any
+
+BOOL_INPUT = Arg((3, 4), dtype="bool", grad=False)
+INT_INPUT = Arg((3, 4), low=-1, high=2, dtype="int64", grad=False)
+
+
+def _truth(reduce):
+    def forward(xp, a, dims, keepdim):
+        result = reduce(a, axis=dims, keepdims=keepdim)
+        return result.astype(np.uint8) if a.dtype == np.uint8 else result
+
+    return forward
+
+
+def _truth_op(name, reduce):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=_truth(reduce),
+        differentiable=False,
+        samples=[
+            Sample((BOOL_INPUT,)),
+            Sample((BOOL_INPUT,), {"dim": 1}),
+            Sample((INT_INPUT,), {"dim": (0, -1), "keepdim": True}),
+            Sample((Arg((3, 4), low=0, high=2, dtype="uint8", grad=False),), {"dim": 0}),
+            Sample((Arg((2, 3), values=[[0.0, 1.5, -2.0], [0.0, 0.0, 0.0]], grad=False),)),
+            Sample((Arg((), dtype="bool", grad=False),), {"dim": 0}),
+        ],
+    )
+
+
+ALL = _truth_op("all", np.all)
+ANY = _truth_op("any", np.any)
+
+
+def _truth_function(name, op):
+    def function(input, dim=None, keepdim=False, *, out=None):
+        _check_tensor(name, input)
+        result = apply(op, (input,), (normalize_dims(dim, input._data.ndim), keepdim))
+        if out is not None:
+            from .arithmetic import _finish
+
+            return _finish(result, out)
+        return result
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+all = _truth_function("all", ALL)  # noqa: A001 - torch.all
+all.__doc__ = """True when every element (or every element along ``dim``) is nonzero.
+
+The result is bool (uint8 for a uint8 input), with no gradient."""
+any = _truth_function("any", ANY)  # noqa: A001 - torch.any
+any.__doc__ = """True when some element (or some element along ``dim``) is nonzero.
+
+The result is bool (uint8 for a uint8 input), with no gradient."""
+
+COUNT_NONZERO = Op(
+    "count_nonzero",
+    "NotDifferentiable",
+    forward=lambda xp, a, dims: np.asarray(np.count_nonzero(a, axis=dims), dtype=np.int64),
+    differentiable=False,
+    samples=[
+        Sample((INT_INPUT,)),
+        Sample((INT_INPUT,), {"dim": 1}),
+        Sample((Arg((2, 3, 4), low=-1, high=2, dtype="int64", grad=False),), {"dim": (0, -1)}),
+        Sample((BOOL_INPUT,), {"dim": 0}),
+        Sample((Arg((2, 3), values=[[0.0, 1.5, -2.0], [0.0, 0.0, 0.0]], grad=False),)),
+    ],
+)
+
+
+def count_nonzero(input, dim=None):
+    """The number (int64) of nonzero elements, in total or along ``dim`` (int or tuple)."""
+    _check_tensor("count_nonzero", input)
+    dims = normalize_dims(dim, input._data.ndim)
+    return apply(COUNT_NONZERO, (input,), (dims,))
 
 
 # the torch namespace functions of this family, and those that are also Tensor methods
-__all__ = ["mean", "sum"]
-METHODS = ["sum", "mean"]
-INPLACE_METHODS = []
+__all__ = [
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "logsumexp",
+    "max",
+    "mean",
+    "min",
+    "norm",
+    "prod",
+    "return_types",
+    "std",
+    "std_mean",
+    "sum",
+    "var",
+    "var_mean",
+]
+METHODS = [
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "var",
+    "std",
+    "logsumexp",
+    "norm",
+    "cumsum",
+    "cumprod",
+    "all",
+    "any",
+    "count_nonzero",
+]
+INPLACE_METHODS = ["cumsum", "cumprod"]
