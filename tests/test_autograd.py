@@ -283,3 +283,27 @@ def test_shared_gradient_is_not_aliased():
     (a * 1).sum().backward()
     np.testing.assert_array_equal(a.grad.numpy(), [2.0, 2.0])
     np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0])
+
+
+def scaled_then_modified(torch):
+    # mul by a number saves no tensor: modifying its input afterwards is allowed
+    x = torch.ones(3, requires_grad=True)
+    y = x.clone()
+    z = y[2] * 2
+    y.add_(1)
+    z.sum().backward()
+    return repr(x.grad)
+
+
+def scaled_backward_twice(torch):
+    # torch saves the number as a 0-d tensor: a second backward fails here too
+    x = torch.ones(3, requires_grad=True)
+    z = (x * 2).sum()
+    z.backward()
+    z.backward()
+    return repr(x.grad)
+
+
+@pytest.mark.parametrize("scenario", [scaled_then_modified, scaled_backward_twice])
+def test_only_tensors_read_by_needed_rules_are_saved(scenario):
+    assert_same(scenario)

@@ -209,7 +209,7 @@ def _apply_rules(node, grads, math, create_graph):
             return [None] * len(next_functions)
     elif all(gi is None for gi in grads):
         return [None] * len(next_functions)
-    if node.freed and op.saves:
+    if node.freed and node.inputs is None:
         raise RuntimeError(FREED_MESSAGE)
     if node.saved_versions is not None or node.out_version is not None:
         _check_versions(node)
@@ -314,16 +314,34 @@ def _shape_error(node, index, got, expected):
 
 
 def _check_versions(node):
+    """Raise torch's error if a value a needed rule reads was modified in place."""
     op = node.op
-    if node.saved_versions is not None:
-        for i in op.saved_inputs:
-            x = node.inputs[i]
-            if isinstance(x, Tensor) and x._version[0] != node.saved_versions[i]:
-                _version_error(x, node.saved_versions[i])
-    if op.saves_out and node.out_version is not None:
-        counter, expected = node.out_version
-        if counter[0] != expected:
-            _version_error_out(node, counter[0], expected)
+    saved_versions = node.saved_versions
+    for j, (next_node, _) in enumerate(node.next_functions):
+        if next_node is None or j >= len(op.rule_reads):
+            continue
+        if saved_versions is not None:
+            for i in op.rule_reads[j]:
+                x = node.inputs[i]
+                if isinstance(x, Tensor) and x._version[0] != saved_versions[i]:
+                    _version_error(x, saved_versions[i])
+        if op.rule_reads_out[j] and node.out_version is not None:
+            counter, expected = node.out_version
+            if counter[0] != expected:
+                _version_error_out(node, counter[0], expected)
+
+
+def _has_saved_tensors(node) -> bool:
+    """True when a rule this node will run reads an input's or the output's values (not
+    only a shape). A Python number counts: torch saves it as a 0-d tensor, and a second
+    backward through ``x * 2`` fails there too."""
+    op = node.op
+    for j, (next_node, _) in enumerate(node.next_functions):
+        if next_node is None or j >= len(op.rule_reads):
+            continue
+        if op.rule_reads_out[j] or op.rule_reads[j]:
+            return True
+    return False
 
 
 def _describe(x) -> str:
@@ -382,8 +400,8 @@ class _FreedInput:
 def _free(node) -> None:
     """Drop the saved values of a node once backward has used them (torch's default).
 
-    A node whose rules read input values can never run again, so it keeps nothing; one
-    whose rules read only shapes (add, sum, views ...) keeps the shapes.
+    A node whose rules read tensor values can never run again, so it keeps nothing; one
+    whose rules read only shapes and numbers (add, sum, views, mul by 2 ...) keeps those.
     """
     node.freed = True
     if node.op.n_outputs is None:
@@ -391,7 +409,7 @@ def _free(node) -> None:
         node.out = tuple(np.broadcast_to(np.zeros((), o.dtype), o.shape) for o in node.out)
     else:
         node.out = None
-    if node.op.saves:
+    if node.op.saves and _has_saved_tensors(node):
         node.inputs = None
     else:
         node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)

@@ -102,15 +102,19 @@ class Op:
         self.differentiable = differentiable
         self.n_outputs = n_outputs
         self.doc = doc
-        used = set()
-        for rule in self.vjp if type(self.vjp) is tuple else ():
-            if rule is not None:
-                used |= _values_read(rule)
-        # inputs and output whose *values* a rule reads: these are "saved tensors" whose
-        # in-place modification invalidates the graph (reading only .shape does not count)
-        self.saves_out = "out" in used
-        names = _positional_names(self.vjp)[: len(self.vjp)] if used else ()
-        self.saved_inputs = tuple(i for i, n in enumerate(names) if n in used)
+        # For each rule, the inputs (and whether the output) whose *values* it reads, not
+        # only their shape: these are the rule's "saved tensors". A node checks and keeps
+        # only those of the rules it will run (mul by a number saves no tensor, as in torch).
+        rules = self.vjp if type(self.vjp) is tuple else ()
+        names = _positional_names(rules)[: len(rules)]
+        self.rule_reads = []
+        self.rule_reads_out = []
+        for rule in rules:
+            used = _values_read(rule) if rule is not None else set()
+            self.rule_reads.append(tuple(i for i, n in enumerate(names) if n in used))
+            self.rule_reads_out.append("out" in used)
+        self.saved_inputs = tuple(sorted({i for reads in self.rule_reads for i in reads}))
+        self.saves_out = any(self.rule_reads_out)
         self.saves = bool(self.saved_inputs) or self.saves_out
         # the node keeps ``out`` when a rule reads it, or to know a variable output count
         self.keeps_out = self.saves_out or n_outputs is None
