@@ -156,9 +156,53 @@ def run_backward(
         # larger sequence numbers. Taking the node with the largest number first therefore
         # runs every node after all gradients flowing into it have been summed (reverse
         # topological order) without a separate pass to count dependencies.
+        fast = not create_graph and capture is None
         while ready:
             node = heappop(ready)[1]
             grads = pending.pop(node)
+            op = node.op
+            if fast and op.n_outputs == 1 and node.hooks_free:
+                # the common case, written out: one output, no hooks, rules on arrays
+                g = grads[0]
+                if g is None:
+                    continue
+                inputs = node.inputs
+                if inputs is None:
+                    raise RuntimeError(FREED_MESSAGE)
+                if node.saved_versions is not None or node.out_version is not None:
+                    _check_versions(node)
+                values = [x._data if isinstance(x, Tensor) else x for x in inputs]
+                out = node.out
+                params = node.params
+                vjp = op.vjp
+                for i, (next_node, nr) in enumerate(node.next_functions):
+                    if next_node is None:
+                        continue
+                    gi = vjp[i](ArrayMath, g, *values, out, *params)
+                    if gi is None:
+                        continue
+                    # the gradient must have its input's shape and dtype
+                    if type(gi) is not np.ndarray:
+                        gi = np.asarray(gi)
+                    data = inputs[i]._data
+                    if gi.shape != data.shape:
+                        _shape_error(node, i, gi.shape, data.shape)
+                    if gi.dtype != data.dtype:
+                        gi = gi.astype(data.dtype)
+                    slots = pending.get(next_node)
+                    if slots is not None:
+                        current = slots[nr]
+                        slots[nr] = gi if current is None else current + gi
+                    elif nr == 0 and type(next_node) is not AccumulateGrad and (
+                        next_node.op.n_outputs == 1
+                    ):
+                        pending[next_node] = [gi]
+                        heappush(ready, (-next_node.sequence_nr, next_node))
+                    else:
+                        _receive(pending, ready, accumulators, next_node, nr, gi)
+                if not keep_graph:
+                    _free(node)
+                continue
             if node.pre_hooks or node.tensor_hooks:
                 grads = _call_tensor_hooks(node, grads, create_graph)
             if capture is not None:
@@ -400,16 +444,17 @@ class _FreedInput:
 def _free(node) -> None:
     """Drop the saved values of a node once backward has used them (torch's default).
 
-    A node whose rules read tensor values can never run again, so it keeps nothing; one
-    whose rules read only shapes and numbers (add, sum, views, mul by 2 ...) keeps those.
+    A node whose rules read saved values can never run again, so it keeps nothing; one
+    whose rules read only shapes (add, sum, views ...) keeps those.
     """
     node.freed = True
-    if node.op.n_outputs is None:
+    op = node.op
+    if op.n_outputs is None:
         # a variable number of outputs: keep their count and shapes (zero-cost placeholders)
         node.out = tuple(np.broadcast_to(np.zeros((), o.dtype), o.shape) for o in node.out)
     else:
         node.out = None
-    if node.op.saves and _has_saved_tensors(node):
+    if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
         node.inputs = None
     else:
         node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)

@@ -55,6 +55,8 @@ class Node:
     tensor_hooks = None
     pre_hooks = None
     hooks = None
+    # False once any hook is registered on the node (the engine's fast path checks this)
+    hooks_free = True
 
     def __init__(self, op, inputs, out, params, next_functions, saved_versions):
         self.op = op
@@ -80,6 +82,7 @@ class Node:
 
     def _register_tensor_hook(self, output_nr: int, tensor) -> None:
         # the hooks list lives on the tensor; the node keeps the tensor's list per output
+        self.hooks_free = False
         if self.tensor_hooks is None:
             self.tensor_hooks = {}
         self.tensor_hooks[output_nr] = tensor._hooks
@@ -88,6 +91,7 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` runs after this node computed its gradients."""
         from .._tensor import _RemovableHandle
 
+        self.hooks_free = False
         if self.hooks is None:
             self.hooks = []
         self.hooks.append(fn)
@@ -97,6 +101,7 @@ class Node:
         """``fn(grad_outputs)`` runs before this node; a returned tuple replaces them."""
         from .._tensor import _RemovableHandle
 
+        self.hooks_free = False
         if self.pre_hooks is None:
             self.pre_hooks = []
         self.pre_hooks.append(fn)

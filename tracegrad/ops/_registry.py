@@ -116,6 +116,11 @@ class Op:
         self.saved_inputs = tuple(sorted({i for reads in self.rule_reads for i in reads}))
         self.saves_out = any(self.rule_reads_out)
         self.saves = bool(self.saved_inputs) or self.saves_out
+        self.every_rule_saves = bool(rules) and all(
+            reads or reads_out
+            for rule, reads, reads_out in zip(rules, self.rule_reads, self.rule_reads_out)
+            if rule is not None
+        )
         # the node keeps ``out`` when a rule reads it, or to know a variable output count
         self.keeps_out = self.saves_out or n_outputs is None
         self.node_class = type(grad_fn, (graph_module.Node,), {"__slots__": ()})
