@@ -69,6 +69,26 @@ def _int_dim(name, dim, ndim) -> int:
     return _wrap_dim(int(dim), ndim)
 
 
+_MISSING = _NoDim()  # a required ``dim`` that may also come as ``axis=``
+
+
+def _numpy_names(name, dim, keepdim, names, dim_default=None):
+    """PyTorch also takes NumPy's spelling: ``axis=`` for ``dim=``, ``keepdims=`` for
+    ``keepdim=``. Returns (dim, keepdim)."""
+    for key in names:
+        if key not in ("axis", "keepdims"):
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+    if "axis" in names:
+        if dim is not dim_default:
+            raise TypeError(f"{name}() got multiple values for argument 'dim'")
+        dim = names["axis"]
+    if "keepdims" in names:
+        keepdim = names["keepdims"]
+    if dim is _MISSING:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    return dim, keepdim
+
+
 def _check_tensor(name, input) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(
@@ -178,12 +198,14 @@ def _sum_dtype(input, dtype):
     return None
 
 
-def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None):  # noqa: A001 - torch.sum
+def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None, **numpy_names):  # noqa: A001
     """Sum of all elements, or along ``dim`` (int or tuple of ints; ``None`` or ``()``: all).
 
     Σᵢ xᵢ; every element receives the gradient of the sum. Integer and bool tensors are
     summed as int64 unless ``dtype`` says otherwise.
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("sum", dim, keepdim, numpy_names, _NO_DIM)
     _check_tensor("sum", input)
     target = _sum_dtype(input, dtype)
     if isinstance(dim, _NoDim):
@@ -232,11 +254,13 @@ MEAN_DIM = Op(
 )
 
 
-def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None):
+def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None, **numpy_names):
     """Mean of all elements, or along ``dim``: (1/n) Σᵢ xᵢ; each element gets g/n.
 
     Needs a floating dtype (or ``dtype=``), as in PyTorch. The mean of nothing is NaN.
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("mean", dim, keepdim, numpy_names, _NO_DIM)
     _check_tensor("mean", input)
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
@@ -345,12 +369,14 @@ PROD_DIM = Op(
 )
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, **numpy_names):
     """Product of all elements, or along one ``dim``: ∏ᵢ xᵢ.
 
     The gradient of element i is ∏_{j≠i} xⱼ (computed without dividing by zero, so it is
     right when the input has zeros). Integer and bool tensors multiply as int64.
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("prod", dim, keepdim, numpy_names)
     _check_tensor("prod", input)
     target = _sum_dtype(input, dtype)
     if dim is None:
@@ -578,26 +604,32 @@ def _extreme(name, input, dim, keepdim, other, out):
     return getattr(return_types, name)((values, indices))
 
 
-def max(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001 - torch.max
+def max(input, dim=None, keepdim=False, *, other=None, out=None, **numpy_names):  # noqa: A001
     """The largest element; along ``dim``, a named tuple ``(values, indices)``.
 
     ``max(a, b)`` (a tensor second argument) is the elementwise ``maximum``. The whole-
     tensor max shares the gradient evenly between tied maxima (MaxBackward1); along a
     dim the gradient goes to the element at ``indices`` (the first maximum).
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("max", dim, keepdim, numpy_names)
     return _extreme("max", input, dim, keepdim, other, out)
 
 
-def min(input, dim=None, keepdim=False, *, other=None, out=None):  # noqa: A001 - torch.min
+def min(input, dim=None, keepdim=False, *, other=None, out=None, **numpy_names):  # noqa: A001
     """The smallest element; along ``dim``, a named tuple ``(values, indices)``.
 
     ``min(a, b)`` is the elementwise ``minimum``. Gradients as for :func:`max`.
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("min", dim, keepdim, numpy_names)
     return _extreme("min", input, dim, keepdim, other, out)
 
 
 def _amax_function(name, op):
-    def function(input, dim=(), keepdim=False, *, out=None):
+    def function(input, dim=(), keepdim=False, *, out=None, **numpy_names):
+        if numpy_names:
+            dim, keepdim = _numpy_names(name, dim, keepdim, numpy_names, ())
         _check_tensor(name, input)
         dims = normalize_dims(dim, input._data.ndim)
         everything = dim is None or not (isinstance(dim, int) or len(dim))
@@ -651,7 +683,9 @@ ARGMIN = _arg_op("argmin", np.argmin)
 
 
 def _arg_function(name, op):
-    def function(input, dim=None, keepdim=False):
+    def function(input, dim=None, keepdim=False, **numpy_names):
+        if numpy_names:
+            dim, keepdim = _numpy_names(name, dim, keepdim, numpy_names)
         _check_tensor(name, input)
         if input.dtype is dtypes.bool:
             raise RuntimeError(f"{name}(): does not support bool input")
@@ -841,33 +875,41 @@ def _var_arguments(name, input, dim, unbiased, keepdim, correction):
     return dims, keepdim, correction
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
     """Variance Σ (xᵢ − mean)² / (n − correction) over ``dim`` (default: every element).
 
     ``correction=1`` (default, ``unbiased=True``) is Bessel's correction; 0 gives the
     population variance. The gradient is 2 (xᵢ − mean) / (n − correction).
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("var", dim, keepdim, numpy_names)
     params = _var_arguments("var", input, dim, unbiased, keepdim, correction)
     return apply(VAR, (input,), params)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
     """Standard deviation √var (arguments as :func:`var`).
 
     The gradient is (xᵢ − mean) / ((n − correction) · std), 0 where std is 0.
     """
+    if numpy_names:
+        dim, keepdim = _numpy_names("std", dim, keepdim, numpy_names)
     params = _var_arguments("std", input, dim, unbiased, keepdim, correction)
     return apply(STD, (input,), params)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
     """``(var(input, ...), mean(input, ...))`` in one pass (arguments as :func:`var`)."""
+    if numpy_names:
+        dim, keepdim = _numpy_names("var_mean", dim, keepdim, numpy_names)
     params = _var_arguments("var_mean", input, dim, unbiased, keepdim, correction)
     return apply(VAR_MEAN, (input,), params)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
     """``(std(input, ...), mean(input, ...))`` in one pass (arguments as :func:`var`)."""
+    if numpy_names:
+        dim, keepdim = _numpy_names("std_mean", dim, keepdim, numpy_names)
     params = _var_arguments("std_mean", input, dim, unbiased, keepdim, correction)
     return apply(STD_MEAN, (input,), params)
 
@@ -909,12 +951,14 @@ LOGSUMEXP = Op(
 )
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim=_MISSING, keepdim=False, **numpy_names):
     """log Σ exp(x) over ``dim`` (int or tuple), computed without overflow.
 
     The gradient is the softmax of the group, exp(xᵢ − logsumexp). Integer inputs give
     the default float dtype.
     """
+    if numpy_names or dim is _MISSING:
+        dim, keepdim = _numpy_names("logsumexp", dim, keepdim, numpy_names, _MISSING)
     _check_tensor("logsumexp", input)
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be int or tuple of ints, not NoneType")
@@ -1204,7 +1248,9 @@ CUMPROD = Op(
 
 
 def _scan_function(name, op):
-    def function(input, dim, *, dtype=None, out=None):
+    def function(input, dim=_MISSING, *, dtype=None, out=None, **numpy_names):
+        if numpy_names or dim is _MISSING:
+            dim, _ = _numpy_names(name, dim, False, numpy_names, _MISSING)
         _check_tensor(name, input)
         dim = _int_dim(name, dim, input._data.ndim)
         result = apply(op, (input,), (dim, _sum_dtype(input, dtype)))
@@ -1264,7 +1310,9 @@ ANY = _truth_op("any", np.any)
 
 
 def _truth_function(name, op):
-    def function(input, dim=None, keepdim=False, *, out=None):
+    def function(input, dim=None, keepdim=False, *, out=None, **numpy_names):
+        if numpy_names:
+            dim, keepdim = _numpy_names(name, dim, keepdim, numpy_names)
         _check_tensor(name, input)
         result = apply(op, (input,), (normalize_dims(dim, input._data.ndim), keepdim))
         if out is not None:
@@ -1301,8 +1349,12 @@ COUNT_NONZERO = Op(
 )
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, **numpy_names):
     """The number (int64) of nonzero elements, in total or along ``dim`` (int or tuple)."""
+    if numpy_names:
+        if "keepdims" in numpy_names:
+            raise TypeError("count_nonzero() got an unexpected keyword argument 'keepdims'")
+        dim, _ = _numpy_names("count_nonzero", dim, False, numpy_names)
     _check_tensor("count_nonzero", input)
     dims = normalize_dims(dim, input._data.ndim)
     return apply(COUNT_NONZERO, (input,), (dims,))
