@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from . import grad_mode
 from .grad_mode import (
     enable_grad,
@@ -70,3 +72,14 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
 ]
+
+
+_LAZY = {"Function", "FunctionCtx", "InplaceFunction", "once_differentiable", "function"}
+
+
+def __getattr__(name):
+    # function.py needs the Tensor class, which itself imports this package: load late
+    if name in _LAZY:
+        function = importlib.import_module(".function", __name__)
+        return function if name == "function" else getattr(function, name)
+    raise AttributeError(f"module 'tracegrad.autograd' has no attribute '{name}'")

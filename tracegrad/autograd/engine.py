@@ -193,8 +193,10 @@ def run_backward(
                     if slots is not None:
                         current = slots[nr]
                         slots[nr] = gi if current is None else current + gi
-                    elif nr == 0 and type(next_node) is not AccumulateGrad and (
-                        next_node.op.n_outputs == 1
+                    elif (
+                        nr == 0
+                        and type(next_node) is not AccumulateGrad
+                        and (next_node.op.n_outputs == 1)
                     ):
                         pending[next_node] = [gi]
                         heappush(ready, (-next_node.sequence_nr, next_node))
@@ -237,7 +239,7 @@ def _receive(pending, ready, accumulators, node, nr, g):
             accumulators.append(node)
             return
         # n_outputs is None for ops with a variable number of outputs (split): count them
-        slots = pending[node] = [None] * (node.op.n_outputs or len(node.out))
+        slots = pending[node] = [None] * node.output_count()
         heappush(ready, (-node.sequence_nr, node))
     current = slots[nr]
     slots[nr] = g if current is None else current + g
@@ -246,6 +248,11 @@ def _receive(pending, ready, accumulators, node, nr, g):
 def _apply_rules(node, grads, math, create_graph):
     """Call the op's VJP rule for every input whose gradient is needed."""
     op = node.op
+    if op.n_outputs is None and hasattr(node, "run_backward"):
+        results = node.run_backward(grads, create_graph)  # a custom autograd.Function
+        if node.hooks:
+            _call_node_hooks(node, results, grads, create_graph)
+        return results
     next_functions = node.next_functions
     if op.n_outputs == 1:
         g = grads[0]
@@ -447,6 +454,9 @@ def _free(node) -> None:
     A node whose rules read saved values can never run again, so it keeps nothing; one
     whose rules read only shapes (add, sum, views ...) keeps those.
     """
+    if hasattr(node, "release"):
+        node.release()  # a custom autograd.Function drops its saved tensors
+        return
     node.freed = True
     op = node.op
     if op.n_outputs is None:

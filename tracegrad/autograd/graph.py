@@ -80,6 +80,10 @@ class Node:
         """The PyTorch name of this node, e.g. ``MmBackward0``."""
         return type(self).__name__
 
+    def output_count(self) -> int:
+        """How many outputs the node's operation has."""
+        return self.op.n_outputs or len(self.out)
+
     def _register_tensor_hook(self, output_nr: int, tensor) -> None:
         # the hooks list lives on the tensor; the node keeps the tensor's list per output
         self.hooks_free = False

@@ -1,0 +1,195 @@
+"""Custom ``autograd.Function``s behave as in PyTorch (each scenario runs on both)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_autograd import assert_same
+
+
+def my_relu(torch):
+    # the course's example (seed 003), verbatim
+    class MyReLU(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return input.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (input,) = ctx.saved_tensors
+            grad_input = grad_output.clone()
+            grad_input[input < 0] = 0
+            return grad_input
+
+    torch.manual_seed(0)
+    x = torch.randn(3, 4, requires_grad=True)
+    y = MyReLU.apply(x)
+    (y * y).sum().backward()
+    return [repr(y), repr(x.grad), type(y.grad_fn).__name__, y.grad_fn.next_functions[0][1]]
+
+
+def two_outputs_and_constants(torch):
+    class ScaleBoth(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, factor, b):
+            ctx.factor = factor
+            ctx.save_for_backward(a, b)
+            return a * factor, a * b
+
+        @staticmethod
+        def backward(ctx, grad_scaled, grad_product):
+            a, b = ctx.saved_tensors
+            return grad_scaled * ctx.factor + grad_product * b, None, grad_product * a
+
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    scaled, product = ScaleBoth.apply(a, 3.0, b)
+    (scaled.sum() + 2 * product.sum()).backward()
+    return [repr(scaled), repr(product), repr(a.grad), repr(b.grad)]
+
+
+def unused_output_materialized(torch):
+    class Split(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            return g1 * 2 + g2 * 3
+
+    x = torch.ones(2, requires_grad=True)
+    first, _ = Split.apply(x)
+    first.sum().backward()
+    return repr(x.grad)
+
+
+def wrong_gradient_count(torch):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x = torch.ones(2, requires_grad=True)
+    Bad.apply(x, torch.ones(2, requires_grad=True)).sum().backward()
+
+
+def wrong_gradient_shape(torch):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.sum(0)
+
+    x = torch.ones(2, 3, requires_grad=True)
+    Bad.apply(x).sum().backward()
+
+
+def saved_after_free(torch):
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    x = torch.ones(2, requires_grad=True)
+    y = Square.apply(x).sum()
+    y.backward()
+    y.backward()
+
+
+def setup_context_style(torch):
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x**3
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            (x,) = inputs
+            ctx.save_for_backward(x)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = Cube.apply(x)
+    (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x)
+    return [repr(y), repr(g), repr(h)]
+
+
+def needs_input_grad_and_no_grad(torch):
+    seen = []
+
+    class Probe(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            seen.append(ctx.needs_input_grad)
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    a = torch.ones(2, requires_grad=True)
+    b = torch.ones(2)
+    out = Probe.apply(a, b)
+    with torch.no_grad():
+        plain = Probe.apply(a, b)
+    return [seen, out.requires_grad, plain.requires_grad, plain.grad_fn is None]
+
+
+def non_differentiable_output(torch):
+    class SortValues(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, indices = x.sort()
+            ctx.mark_non_differentiable(indices)
+            ctx.save_for_backward(indices)
+            return values, indices
+
+        @staticmethod
+        def backward(ctx, g, _):
+            (indices,) = ctx.saved_tensors
+            result = torch.zeros_like(g)
+            result[indices] = g
+            return result
+
+    x = torch.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, indices = SortValues.apply(x)
+    (values * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return [repr(values), repr(indices), indices.requires_grad, repr(x.grad)]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        my_relu,
+        two_outputs_and_constants,
+        unused_output_materialized,
+        wrong_gradient_count,
+        wrong_gradient_shape,
+        saved_after_free,
+        setup_context_style,
+        needs_input_grad_and_no_grad,
+        non_differentiable_output,
+    ],
+)
+def test_custom_function_matches_torch(scenario):
+    assert_same(scenario)

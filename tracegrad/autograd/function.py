@@ -1,0 +1,296 @@
+"""``torch.autograd.Function``: an operation whose forward and backward the user writes.
+
+    class MyReLU(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return input.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            grad_input = grad_output.clone()
+            grad_input[input < 0] = 0
+            return grad_input
+
+    y = MyReLU.apply(x)
+
+``apply`` runs ``forward`` without recording (its inner operations are invisible to
+autograd) and records one node, ``MyReLUBackward``, whose backward calls the user's
+``backward`` with the gradients of the outputs. The node is also the ``ctx`` object, as
+in PyTorch, so whatever ``forward`` stores on ``ctx`` is there in ``backward``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from . import grad_mode
+from .graph import FREED_MESSAGE, Node, edge_of
+
+
+class FunctionCtx:
+    """The context methods available to ``forward``/``backward`` (``ctx``)."""
+
+    def save_for_backward(self, *tensors) -> None:
+        """Keep tensors for ``backward`` (read them back as ``ctx.saved_tensors``)."""
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{tensors.index(t)} is of type {type(t).__name__}"
+                )
+        self._saved = tuple(tensors)
+        self._saved_versions = tuple(None if t is None else t._version[0] for t in tensors)
+
+    def save_for_forward(self, *tensors) -> None:
+        """Keep tensors for the ``jvp`` static method."""
+        self._saved_for_forward = tuple(tensors)
+
+    def mark_dirty(self, *tensors) -> None:
+        """Declare inputs that ``forward`` modified in place (and returns)."""
+        self._dirty = tuple(tensors)
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Declare outputs that have no gradient (indices, masks ...)."""
+        self._non_differentiable = tuple(tensors)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With ``False``, missing output gradients reach ``backward`` as ``None``
+        instead of zeros."""
+        self._materialize_grads = bool(value)
+
+
+class BackwardCFunction(FunctionCtx, Node):
+    """The graph node of one ``Function.apply`` call; also its ``ctx``."""
+
+    _saved = ()
+    _saved_versions = ()
+    _dirty = ()
+    _non_differentiable = ()
+    _materialize_grads = True
+    _function = None
+    _outputs_meta = ()
+    needs_input_grad = ()
+
+    def __init__(self):
+        # a Node filled in by Function.apply; the registry fields stay empty
+        Node.__init__(self, _CUSTOM_OP, None, None, (), (), None)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``, checked for in-place changes."""
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        for t, version in zip(self._saved, self._saved_versions, strict=True):
+            if t is not None and t._version[0] != version:
+                from .engine import _version_error
+
+                _version_error(t, version)
+        return self._saved
+
+    saved_variables = saved_tensors
+
+    def run_backward(self, grads, create_graph):
+        """Call the user's ``backward`` and check what it returns."""
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        tensors = []
+        for g, (shape, dtype) in zip(grads, self._outputs_meta, strict=True):
+            if g is None and self._materialize_grads:
+                g = np.zeros(shape, dtype)
+            if g is not None and not isinstance(g, Tensor):
+                g = Tensor._make(g if type(g) is np.ndarray else np.asarray(g))
+            tensors.append(g)
+        with grad_mode.set_grad_enabled(create_graph):
+            results = self._function.backward(self, *tensors)
+        if not isinstance(results, tuple):
+            results = (results,)
+        expected = len(self.next_functions)
+        if len(results) != expected:
+            if len(results) > expected and all(r is None for r in results[expected:]):
+                results = results[:expected]
+            else:
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {expected}, got {len(results)})"
+                )
+        checked = []
+        for i, (g, (next_node, _), meta) in enumerate(
+            zip(results, self.next_functions, self._inputs_meta, strict=True)
+        ):
+            if g is None or next_node is None:
+                checked.append(None)
+                continue
+            if not isinstance(g, Tensor):
+                raise TypeError(
+                    f"function {self.name()} returned a gradient different than None at "
+                    f"position {i + 1}, but the corresponding forward input was not a Variable"
+                )
+            shape, dtype = meta
+            if tuple(g.shape) != shape:
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {i} - "
+                    f"got {list(g.shape)} but expected shape compatible with {list(shape)}"
+                )
+            if g.dtype is not dtype:
+                g = g.to(dtype)
+            checked.append(g if create_graph else g._data)
+        return checked
+
+    def output_count(self) -> int:
+        return len(self._outputs_meta)
+
+    def release(self) -> None:
+        """Free the saved tensors after backward (unless the graph is retained)."""
+        self.freed = True
+        self._saved = ()
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+
+class _CustomOp:
+    """Stands in for a registry entry on custom-function nodes (read by the engine)."""
+
+    name = "custom_function"
+    n_outputs = None
+    saves = True
+    saves_out = False
+    every_rule_saves = True
+    rule_reads = ()
+    rule_reads_out = ()
+    saved_inputs = ()
+
+
+_CUSTOM_OP = _CustomOp()
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass its node class, named ``<Name>Backward``."""
+
+    def __init__(cls, name, bases, namespace):
+        backward_class = type(name + "Backward", (BackwardCFunction,), {"_function": cls})
+        cls._backward_cls = backward_class
+        super().__init__(name, bases, namespace)
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class of custom autograd operations (see the module docstring).
+
+    Subclasses define ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as
+    static methods (or torch 2's ``forward(*args)`` with ``setup_context(ctx, inputs,
+    output)``), and are called through ``apply``.
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
+
+    vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    def __init__(self, *args, **kwargs):
+        # torch warns that instantiating is deprecated; the static methods are all we use
+        pass
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please "
+            "use new-style autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+        )
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run ``forward`` and record the node whose backward is ``backward``."""
+        ctx = cls._backward_cls()
+        tensor_args = [a for a in args if isinstance(a, Tensor)]
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        uses_setup_context = cls.setup_context is not Function.setup_context
+        with grad_mode.no_grad():
+            if uses_setup_context:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
+            else:
+                outputs = cls.forward(ctx, *args, **kwargs)
+        record = grad_mode.is_grad_enabled() and any(t.requires_grad for t in tensor_args)
+        single = not isinstance(outputs, tuple)
+        output_tuple = (outputs,) if single else outputs
+        if not record:
+            return outputs
+        ctx.next_functions = tuple(
+            edge_of(a) if isinstance(a, Tensor) and a.requires_grad else (None, 0) for a in args
+        )
+        ctx._inputs_meta = tuple(
+            (tuple(a.shape), a.dtype) if isinstance(a, Tensor) else None for a in args
+        )
+        ctx._outputs_meta = tuple(
+            (tuple(o.shape), o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
+            for o in output_tuple
+        )
+        ctx.inputs = ()
+        dirty = {id(t) for t in ctx._dirty}
+        non_differentiable = {id(t) for t in ctx._non_differentiable}
+        results = []
+        for i, output in enumerate(output_tuple):
+            if not isinstance(output, Tensor):
+                results.append(output)
+                continue
+            if id(output) in non_differentiable or not output.dtype.is_floating_point:
+                results.append(output)
+                continue
+            if id(output) not in dirty and any(output is a for a in tensor_args):
+                # an input returned as it is: the output is a new tensor sharing its memory
+                shared = Tensor._make(output._data)
+                shared._version = output._version
+                output = shared
+            elif id(output) in dirty and output.grad_fn is None and output.requires_grad:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
+            output.grad_fn = ctx
+            output._output_nr = i
+            output._requires_grad = True
+            results.append(output)
+        return results[0] if single else tuple(results)
+
+    @classmethod
+    def jvp(cls, ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD."
+        )
+
+
+class InplaceFunction(Function):
+    """A Function whose forward may work in place (kept for torch compatibility)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+
+def once_differentiable(fn):
+    """Decorator accepted for compatibility: the backward runs without recording."""
+
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+
+    wrapper.__name__ = getattr(fn, "__name__", "backward")
+    wrapper.__doc__ = getattr(fn, "__doc__", None)
+    return wrapper
