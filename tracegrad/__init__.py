@@ -89,6 +89,7 @@ from ._random import (  # noqa: E402
     seed,
     set_rng_state,
 )
+from . import optim  # noqa: E402
 
 __version__ = "0.1.0"
 
