@@ -80,18 +80,6 @@ class Adadelta(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not hasattr(p_state["step"], "item"):
-                    p_state["step"] = _step_counter(float(p_state["step"]))
-
     @_use_grad
     def step(self, closure=None):
         """Perform a single optimization step.

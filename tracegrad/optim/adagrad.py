@@ -98,17 +98,6 @@ class Adagrad(Optimizer):
         state["step"] = _step_counter()
         state["sum"] = _creation.full_like(p, self.defaults["initial_accumulator_value"])
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-        for p_state in self.state.values():
-            if len(p_state) != 0 and not hasattr(p_state["step"], "item"):
-                p_state["step"] = _step_counter(float(p_state["step"]))
-
     @_use_grad
     def step(self, closure=None):
         """Perform a single optimization step.

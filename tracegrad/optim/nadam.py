@@ -102,22 +102,6 @@ class NAdam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0:
-                    if not hasattr(p_state["step"], "item"):
-                        p_state["step"] = _step_counter(float(p_state["step"]))
-                    if not hasattr(p_state["mu_product"], "item"):
-                        p_state["mu_product"] = _step_counter(p_state["mu_product"])
-
     @_use_grad
     def step(self, closure=None):
         """Perform a single optimization step.
