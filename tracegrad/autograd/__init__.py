@@ -75,10 +75,13 @@ __all__ = [
 
 
 _LAZY = {"Function", "FunctionCtx", "InplaceFunction", "once_differentiable", "function"}
+_SUBMODULES = {"forward_ad", "functional", "graph", "gradcheck", "anomaly_mode"}
 
 
 def __getattr__(name):
     # function.py needs the Tensor class, which itself imports this package: load late
+    if name in _SUBMODULES:
+        return importlib.import_module("." + name, __name__)
     if name in _LAZY:
         function = importlib.import_module(".function", __name__)
         return function if name == "function" else getattr(function, name)

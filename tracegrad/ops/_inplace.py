@@ -11,10 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
+from ..autograd import forward_ad, grad_mode
 
 
 def _recording(target: Tensor, args, kwargs) -> bool:
+    if forward_ad._state[0] >= 0:
+        return True  # forward AD: work on a snapshot so that tangents see the old value
     if not grad_mode._state[0]:
         return False
     if target._requires_grad:
@@ -44,10 +46,15 @@ def inplace(fn, target: Tensor, *args, **kwargs) -> Tensor:
             target._data.copy(), target._requires_grad, target.grad_fn, target._output_nr
         )
         source._accumulator = target._accumulator
+        if "_fw_tangent" in target.__dict__:
+            source.__dict__["_fw_tangent"] = target.__dict__["_fw_tangent"]
     else:
         source = target
     result = fn(source, *args, **kwargs)
     write_into(target, result, getattr(fn, "__name__", "operation"))
+    if "_fw_tangent" in result.__dict__:
+        # forward AD: the tangent of the new value replaces the old one
+        forward_ad.attach(target, result.__dict__["_fw_tangent"])
     if recording and result.grad_fn is not None:
         node = result.grad_fn
         target.grad_fn = node

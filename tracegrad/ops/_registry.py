@@ -37,7 +37,8 @@ import numpy as np
 from .._dtype import _FROM_NUMPY as _DTYPE_OF
 from .._tensor import Tensor
 from ..autograd import graph as graph_module
-from ..autograd import grad_mode
+from ..autograd import forward_ad, grad_mode
+from ..autograd.forward_ad import _state as _forward_level
 
 REGISTRY: dict[str, Op] = {}
 
@@ -210,7 +211,10 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
                 record = True
                 break
     if op.n_outputs != 1:
-        return _apply_multi_output(op, inputs, params, out, record)
+        results = _apply_multi_output(op, inputs, params, out, record)
+        if _forward_level[0] >= 0:
+            forward_ad.propagate(op, inputs, params, results)
+        return results
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     result = _new_tensor(Tensor)
@@ -228,6 +232,8 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     else:
         result.grad_fn = None
         result._requires_grad = False
+    if _forward_level[0] >= 0:
+        forward_ad.propagate(op, inputs, params, result)
     return result
 
 
@@ -697,6 +703,14 @@ class JvpMath(ArrayMath):
         return x
 
 
+class TensorJvpMath(TensorMath):
+    """TensorMath for deriving an elementwise JVP from its VJP (forward AD on Tensors)."""
+
+    @staticmethod
+    def sum_to(x, shape):
+        return x
+
+
 def evaluate_jvp(op: Op, m, tangents, values, out, params):
     """The forward-mode derivative of one op application.
 
@@ -722,7 +736,9 @@ def evaluate_jvp(op: Op, m, tangents, values, out, params):
         for rule, tangent in zip(op.vjp, tangents, strict=False):
             if tangent is None or rule is None:
                 continue
-            term = rule(JvpMath if m is ArrayMath else m, tangent, *values, out, *params)
+            term = rule(
+                JvpMath if m is ArrayMath else TensorJvpMath, tangent, *values, out, *params
+            )
             result = term if result is None else result + term
         if result is None:
             return m.zeros_like(out)

@@ -424,13 +424,10 @@ TO_COPY = Op(
 
 def to_dtype(input, target) -> Tensor:
     """Convert to another dtype (a copy); differentiable between float dtypes."""
-    data = input._data
-    if target.is_floating_point or not input._requires_grad:
-        array = data.astype(target.np)
-        if input._requires_grad and target.is_floating_point and input.dtype.is_floating_point:
-            return apply(TO_COPY, (input,), (target.np,))
-        return Tensor._make(array)
-    return Tensor._make(data.astype(target.np))
+    differentiable = target.is_floating_point and input.dtype.is_floating_point
+    if differentiable and (input._requires_grad or "_fw_tangent" in input.__dict__):
+        return apply(TO_COPY, (input,), (target.np,))
+    return Tensor._make(input._data.astype(target.np))
 
 
 # ---------------------------------------------------------------------------- joining
