@@ -75,11 +75,14 @@ __all__ = [
 
 
 _LAZY = {"Function", "FunctionCtx", "InplaceFunction", "once_differentiable", "function"}
-_SUBMODULES = {"forward_ad", "functional", "graph", "gradcheck", "anomaly_mode"}
+_CHECKS = {"gradcheck", "gradgradcheck", "GradcheckError"}
+_SUBMODULES = {"forward_ad", "functional", "graph", "anomaly_mode"}
 
 
 def __getattr__(name):
     # function.py needs the Tensor class, which itself imports this package: load late
+    if name in _CHECKS:
+        return getattr(importlib.import_module("._gradcheck", __name__), name)
     if name in _SUBMODULES:
         return importlib.import_module("." + name, __name__)
     if name in _LAZY:
