@@ -89,26 +89,41 @@ from ._random import (  # noqa: E402
     seed,
     set_rng_state,
 )
+from . import _random as random  # noqa: E402 - torch.random.manual_seed and the like
 from . import optim  # noqa: E402
+from . import nn  # noqa: E402
 
 __version__ = "0.1.0"
 
-FloatTensor = DoubleTensor = LongTensor = None  # replaced below
+
+class _LegacyTensorType(type):
+    """The type of ``torch.FloatTensor`` and its kind: calling one builds a tensor of its
+    dtype (``torch.FloatTensor([1, 2])``, ``torch.LongTensor(2, 3)``) and ``isinstance``
+    checks the dtype, as in torch."""
+
+    def __call__(cls, *args, **kwargs):
+        return Tensor(*args, dtype=cls._legacy_dtype, **kwargs)
+
+    def __instancecheck__(cls, instance) -> bool:
+        return isinstance(instance, Tensor) and instance.dtype is cls._legacy_dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
 
 
-def _legacy_constructor(target):
-    def construct(*args, **kwargs):
-        return Tensor(*args, dtype=target, **kwargs)
-
-    return construct
+def _legacy_type(name, target):
+    return _LegacyTensorType(name, (), {"_legacy_dtype": target, "__module__": "torch"})
 
 
-FloatTensor = _legacy_constructor(float32)
-DoubleTensor = _legacy_constructor(float64)
-LongTensor = _legacy_constructor(int64)
-IntTensor = _legacy_constructor(int32)
-BoolTensor = _legacy_constructor(bool)
-ByteTensor = _legacy_constructor(uint8)
+FloatTensor = _legacy_type("FloatTensor", float32)
+DoubleTensor = _legacy_type("DoubleTensor", float64)
+HalfTensor = _legacy_type("HalfTensor", float16)
+LongTensor = _legacy_type("LongTensor", int64)
+IntTensor = _legacy_type("IntTensor", int32)
+ShortTensor = _legacy_type("ShortTensor", int16)
+CharTensor = _legacy_type("CharTensor", int8)
+ByteTensor = _legacy_type("ByteTensor", uint8)
+BoolTensor = _legacy_type("BoolTensor", bool)
 
 
 def is_tensor(obj):

@@ -14,11 +14,11 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import Tensor
-from ..autograd import grad_mode
-from . import arithmetic, comparison, elementwise, index, linalg, reduction, shape
+from ..autograd import forward_ad, grad_mode
+from . import arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape
 from ._inplace import inplace
 
-FAMILIES = (arithmetic, comparison, elementwise, index, linalg, reduction, shape)
+FAMILIES = (arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape)
 
 
 # in-place arithmetic that needs no graph runs as one NumPy ufunc writing into the tensor
@@ -46,6 +46,8 @@ def _try_ufunc_inplace(ufunc, target, other) -> bool:
     general path; return False to fall back to it."""
     if not target.dtype.is_floating_point or target.dtype is dtypes.float16:
         return False
+    if forward_ad._state[0] >= 0:
+        return False  # dual tensors need the general path to carry their tangents
     if isinstance(other, Tensor):
         if other._requires_grad and grad_mode._state[0]:
             return False

@@ -1,0 +1,823 @@
+r"""``torch.nn.functional``: layers, activations and losses as functions.
+
+``import tracegrad.nn.functional as F``. Every derivative comes from the op registry:
+functions are either compositions of ops (``linear`` is ``addmm``, ``l1_loss`` is
+``abs`` and ``mean``) or one op of ``tracegrad/ops/nn.py`` when PyTorch names the node
+(``MseLossBackward0``) or when a composition would lose accuracy (``log_softmax``). The
+compositions follow PyTorch's, so ``grad_fn`` is the same node as in torch.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _dtype as dtypes
+from .. import ops
+from .._tensor import Size, Tensor
+from ..ops import nn as nn_ops
+from ..ops._dispatch import common_dtype, unary
+from ..ops._inplace import inplace as _inplace
+from ..ops._registry import apply
+from ..ops.index import one_hot
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "bilinear",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "gelu",
+    "hardtanh",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "prelu",
+    "relu",
+    "relu6",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "tanh",
+    "threshold",
+]
+
+
+def _check_tensor(name, value, argument="input", position=1) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{name}(): argument '{argument}' (position {position}) must be Tensor, not "
+            f"{type(value).__name__}"
+        )
+
+
+# ---------------------------------------------------------------------------- linear
+
+
+def linear(input, weight, bias=None):
+    r"""Applies a linear transformation to the incoming data: :math:`y = xA^T + b`.
+
+    As PyTorch computes it: ``addmm(bias, x, A.t())`` for a 2-d input with a bias
+    (``grad_fn=<AddmmBackward0>``), the same on the input flattened to 2-d for other
+    contiguous inputs with a bias, and ``matmul(x, A.t())`` (plus ``b``) otherwise.
+
+    Args:
+        input (Tensor): :math:`(*, in\_features)`, :math:`*` any number of dims.
+        weight (Tensor): :math:`(out\_features, in\_features)` or :math:`(in\_features)`.
+        bias (Tensor, optional): :math:`(out\_features)` or :math:`()`.
+
+    Shape:
+        - Output: :math:`(*, out\_features)` or :math:`(*)`, based on the weight's shape.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> import tracegrad.nn.functional as F
+        >>> F.linear(torch.ones(2, 3), torch.ones(4, 3), torch.zeros(4))
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
+    _check_tensor("linear", input)
+    _check_tensor("linear", weight, "weight", 2)
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are {input.dim()}D "
+            f"and {weight.dim()}D"
+        )
+    if bias is not None and input.dim() == 2:
+        return ops.addmm(bias, input, weight.t())
+    if bias is not None and input.is_contiguous() and bias.dim() == 1:
+        flat = ops.addmm(bias, input.view(-1, input.shape[-1]), weight.t())
+        return flat.view(*input.shape[:-1], flat.shape[1])
+    output = ops.matmul(input, weight.t())
+    if bias is not None:
+        output = output + bias
+    return output
+
+
+def bilinear(input1, input2, weight, bias=None):
+    r"""Applies a bilinear transformation: :math:`y = x_1^T A x_2 + b`.
+
+    :math:`y_{\dots o} = \sum_{ij} x_{1,\dots i} A_{oij} x_{2,\dots j} + b_o`.
+
+    Shape:
+        - input1: :math:`(*, in1\_features)`, input2: :math:`(*, in2\_features)`
+        - weight: :math:`(out\_features, in1\_features, in2\_features)`
+        - bias: :math:`(out\_features)`; output: :math:`(*, out\_features)`
+    """
+    if input1.dim() != input2.dim():
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}"
+        )
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+            f"expected {weight.shape[1]}"
+        )
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+            f"expected {weight.shape[2]}"
+        )
+    output = ops.einsum("...i,oij,...j->...o", input1, weight, input2)
+    if bias is not None:
+        output = output + bias
+    return output
+
+
+# ---------------------------------------------------------------------------- activations
+
+
+def _activation(op, input, params=(), inplace=False, inplace_op=None):
+    """``op`` applied to ``input``; with ``inplace`` the result is written into it."""
+    if not inplace:
+        return unary(op, input, params)
+    return _inplace(lambda source: unary(inplace_op or op, source, params), input)
+
+
+def relu(input, inplace=False):
+    r"""Applies the rectified linear unit function element-wise: :math:`\max(0, x)`.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.relu(torch.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
+    return input.relu_() if inplace else ops.relu(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    r""":math:`\text{LeakyReLU}(x) = \max(0, x) + \text{negative\_slope} * \min(0, x)`,
+    element-wise."""
+    return _activation(nn_ops.LEAKY_RELU, input, (negative_slope,), inplace, nn_ops.LEAKY_RELU_)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    r""":math:`\text{ELU}(x) = x` for :math:`x > 0`, :math:`\alpha (\exp(x) - 1)` otherwise,
+    element-wise."""
+    return _activation(nn_ops.ELU, input, (alpha,), inplace, nn_ops.ELU_)
+
+
+def gelu(input, approximate="none"):
+    r""":math:`\text{GELU}(x) = x \Phi(x)`, :math:`\Phi` the standard normal CDF.
+
+    With ``approximate='tanh'``:
+    :math:`0.5 x (1 + \tanh(\sqrt{2/\pi} (x + 0.044715 x^3)))`.
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return unary(nn_ops.GELU, input, (approximate,))
+
+
+def silu(input, inplace=False):
+    r""":math:`\text{silu}(x) = x \sigma(x)`, :math:`\sigma` the logistic sigmoid."""
+    return _activation(nn_ops.SILU, input, (), inplace)
+
+
+def sigmoid(input):
+    r""":math:`\sigma(x) = 1 / (1 + \exp(-x))`, element-wise."""
+    return ops.sigmoid(input)
+
+
+def tanh(input):
+    r""":math:`\tanh(x) = (\exp(x) - \exp(-x)) / (\exp(x) + \exp(-x))`, element-wise."""
+    return ops.tanh(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    r""":math:`\text{Softplus}(x) = \frac{1}{\beta} \log(1 + \exp(\beta x))`, and :math:`x`
+    itself where :math:`\beta x > \text{threshold}` (for numerical stability)."""
+    return unary(nn_ops.SOFTPLUS, input, (beta, threshold))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    r"""Clamp to ``[min_val, max_val]`` element-wise; the gradient is 0 outside the open
+    interval (``HardtanhBackward0``)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _activation(nn_ops.HARDTANH, input, (min_val, max_val), inplace)
+
+
+def relu6(input, inplace=False):
+    r""":math:`\text{ReLU6}(x) = \min(\max(0, x), 6)`: ``hardtanh(input, 0, 6)``."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def threshold(input, threshold, value, inplace=False):
+    r""":math:`y = x` if :math:`x > \text{threshold}`, else ``value``, element-wise."""
+    return _activation(nn_ops.THRESHOLD, input, (threshold, value), inplace, nn_ops.THRESHOLD_)
+
+
+def prelu(input, weight):
+    r""":math:`\text{PReLU}(x) = \max(0, x) + a \min(0, x)`, with ``weight`` :math:`a` a
+    single value or one value per channel (dim 1 of the input)."""
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_type_word(input.dtype)} and "
+            f"{_type_word(weight.dtype)}"
+        )
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() > 1 else 1
+        if channels != weight.numel():
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter "
+                f"numbers = {weight.numel()} and channel size = {channels}."
+            )
+    if weight.dim() > 1:
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}"
+        )
+    if input.dim() != weight.dim():
+        shape = [1] * input.dim()
+        if input.dim() > 1:
+            shape[1] = weight.numel()
+        weight = weight.reshape(*shape)
+    return apply(nn_ops.PRELU, (input, weight))
+
+
+def _get_softmax_dim(name, ndim, stacklevel) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+        "include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    r""":math:`\text{Softmax}(x_i) = \frac{\exp(x_i)}{\sum_j \exp(x_j)}` along ``dim``.
+
+    Every slice along ``dim`` is rescaled to lie in [0, 1] and sum to 1. Computed after
+    subtracting the maximum, so it cannot overflow.
+
+    Args:
+        input (Tensor): input
+        dim (int): the dimension along which softmax is computed.
+        dtype (:class:`torch.dtype`, optional): convert the input to ``dtype`` first.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.softmax(torch.tensor([0.0, 0.0, 1e4]), dim=0)
+        tensor([0., 0., 1.])
+    """
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    return nn_ops.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    r""":math:`\log(\text{Softmax}(x))` along ``dim``, computed as
+    :math:`x - \max x - \log \sum \exp(x - \max x)` (stable for any logits)."""
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return nn_ops.log_softmax(input, dim, dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    r"""During training, zero each element with probability ``p`` and scale the others by
+    :math:`1/(1-p)`; the identity otherwise.
+
+    The mask is drawn as PyTorch draws it on the CPU: ``bernoulli_(1 - p)`` on a tensor of
+    the input's shape, divided by ``1 - p``, then multiplied with the input
+    (``grad_fn=<MulBackward0>``): after the same ``manual_seed`` the same elements are
+    zeroed.
+
+    Args:
+        p (float): probability of an element to be zeroed. Default: 0.5
+        training (bool): apply dropout if ``True``. Default: ``True``
+        inplace (bool): do the operation in place. Default: ``False``
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        noise = Tensor._make(np.zeros((), dtype=input._data.dtype))
+    else:
+        noise = Tensor._make(np.empty(input._data.shape, dtype=input._data.dtype))
+        noise.bernoulli_(1 - p)
+        noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+# ---------------------------------------------------------------------------- losses
+
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(reduction, size_average=None, reduce=None) -> str:
+    """The reduction string, from ``reduction`` or the legacy ``size_average``/``reduce``."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(
+            "size_average and reduce args will be deprecated, please use "
+            f"reduction='{reduction}' instead.",
+            stacklevel=3,
+        )
+        return reduction
+    if reduction == "elementwise_mean":
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            stacklevel=3,
+        )
+        return "mean"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _warn_size(input, target) -> None:
+    if target.size() != input.size():
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+
+
+def _broadcast_pair(a, b):
+    """``torch.broadcast_tensors(a, b)``: both expanded to their common shape."""
+    if a.shape == b.shape:
+        return a, b
+    shape = _broadcast_shape(a.shape, b.shape)
+    return (a if a.shape == shape else a.expand(*shape)), (
+        b if b.shape == shape else b.expand(*shape)
+    )
+
+
+def _broadcast_shape(a, b) -> Size:
+    for i in range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) "
+                f"at non-singleton dimension {max(len(a), len(b)) - i}"
+            )
+    return Size(np.broadcast_shapes(tuple(a), tuple(b)))
+
+
+def _promote_pair(a, b):
+    """Both tensors in their common (floating) dtype, as torch's loss kernels compute."""
+    target = common_dtype(a, b)
+    if not target.is_floating_point:
+        target = dtypes.get_default_dtype()
+    return (a if a.dtype is target else a.to(target)), (b if b.dtype is target else b.to(target))
+
+
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
+
+
+def _weighted_reduce(loss, weight, reduction):
+    if weight.size() != loss.size():
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return ops.sum(loss)
+    return ops.sum(loss) / ops.sum(weight)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean squared error: :math:`\ell_n = (x_n - y_n)^2`, then averaged (``'mean'``),
+    summed (``'sum'``) or returned per element (``'none'``).
+
+    Args:
+        input (Tensor): predictions :math:`x`, any shape.
+        target (Tensor): targets :math:`y`, broadcastable to the input (a warning is
+            given when the shapes differ).
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        weight (Tensor, optional): per-element weights of the input's shape.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> torch.nn.functional.mse_loss(x, torch.tensor([0.0, 0.0]))
+        tensor(2.5000, grad_fn=<MseLossBackward0>)
+    """
+    _warn_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    input, target = _broadcast_pair(*_promote_pair(input, target))
+    if weight is not None:
+        return _weighted_reduce(ops.pow(input - target, 2), weight, reduction)
+    return apply(nn_ops.MSE_LOSS, (input, target), (reduction,))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean absolute error: :math:`\ell_n = |x_n - y_n|`, then reduced as
+    ``reduction`` says (``'mean'`` by default). Composed as ``(input - target).abs()``
+    followed by ``mean``/``sum``, as PyTorch does."""
+    _warn_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted_reduce(ops.abs(input - target), weight, reduction)
+    return _reduce(ops.abs(input - target), reduction)
+
+
+_TYPE_WORDS = {
+    "float64": "Double",
+    "float32": "Float",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+
+def _type_word(d) -> str:
+    return _TYPE_WORDS.get(d.name, d.name)
+
+
+def _check_nll_arguments(input, target, weight, ignore_index) -> None:
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}"
+        )
+    classes = input.shape[0 if input.dim() == 1 else 1]
+    if weight is not None:
+        if weight.dim() != 1 or weight.numel() != classes:
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {classes} classes or no "
+                f"classes but got weight tensor of shape: {list(weight.shape)}"
+            )
+        if weight.dtype is not input.dtype:
+            raise RuntimeError(
+                f"expected scalar type {_type_word(input.dtype)} but found "
+                f"{_type_word(weight.dtype)}"
+            )
+    labels = target._data[target._data != ignore_index]
+    bad = labels[(labels < 0) | (labels >= classes)]
+    if bad.size:
+        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+
+
+def _nll_loss_nd(input, target, weight, reduction, ignore_index):
+    """``nll_loss`` on inputs of any rank, as PyTorch dispatches it: (C) and (N, C) use
+    the 1-d kernel; (N, C, H, W) the 2-d one; other ranks are viewed as (N, C, 1, -1)."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() != 1:
+        if target.dim() == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        if input.shape[0] != target.shape[0]:
+            raise ValueError(
+                f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                f"({target.shape[0]})."
+            )
+    _check_nll_arguments(input, target, weight, ignore_index)
+    params = (reduction, ignore_index)
+    if input.dim() <= 2:
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if not (input.dim() == 1 and target.dim() == 0) and input.shape[0] != target.shape[0]:
+            raise RuntimeError(
+                f"size mismatch (got input: {list(input.shape)}, target: {list(target.shape)})"
+            )
+        return apply(nn_ops.NLL_LOSS, (input, target, weight), params)
+    if input.dim() == 4:
+        _check_nd_target(input, target)
+        return apply(nn_ops.NLL_LOSS2D, (input, target, weight), params)
+    _check_nd_target(input, target)
+    n, c = input.shape[0], input.shape[1]
+    out_size = [n] + list(input.shape[2:])
+    flat_input = input.contiguous()
+    flat_target = target.contiguous()
+    if input.numel() > 0:
+        flat_input = flat_input.view(n, c, 1, -1)
+        flat_target = flat_target.view(n, 1, -1)
+    else:
+        flat_input = flat_input.view(n, c, 0, 0)
+        flat_target = flat_target.view(n, 0, 0)
+    out = apply(nn_ops.NLL_LOSS2D, (flat_input, flat_target, weight), params)
+    return out.view(*out_size) if reduction == "none" else out
+
+
+def _check_nd_target(input, target) -> None:
+    if tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        expected = [input.shape[0]] + list(input.shape[2:])
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+
+
+def nll_loss(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+):
+    r"""The negative log likelihood loss of class indices:
+    :math:`\ell_n = -w_{y_n} x_{n, y_n}`, 0 for targets equal to ``ignore_index``.
+
+    ``'mean'`` divides the sum by :math:`\sum_n w_{y_n}` over the samples that are not
+    ignored.
+
+    Args:
+        input (Tensor): log-probabilities, :math:`(N, C)`, :math:`(C)` or
+            :math:`(N, C, d_1, d_2, ..., d_K)`.
+        target (Tensor): class indices (int64) in :math:`[0, C)`, :math:`(N)`, :math:`()`
+            or :math:`(N, d_1, ..., d_K)`.
+        weight (Tensor, optional): a weight per class, of size :math:`C`.
+        ignore_index (int): a target value that does not contribute. Default: -100
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+    """
+    reduction = _reduction(reduction, size_average, reduce)
+    return _nll_loss_nd(input, target, weight, reduction, ignore_index)
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
+    r"""The cross entropy between logits and targets: ``nll_loss(log_softmax(input, 1),
+    target)`` for class indices, :math:`\ell_n = -\sum_c w_c y_{n,c} \log
+    \text{softmax}(x_n)_c` for class probabilities (a target of the input's shape).
+
+    Args:
+        input (Tensor): unnormalized logits, :math:`(N, C)`, :math:`(C)` or
+            :math:`(N, C, d_1, ..., d_K)`.
+        target (Tensor): class indices (int64, :math:`(N)`, :math:`()` or
+            :math:`(N, d_1, ..., d_K)`) or class probabilities (the input's shape).
+        weight (Tensor, optional): a weight per class, of size :math:`C`.
+        ignore_index (int): a class index that does not contribute (indices only).
+            Default: -100
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        label_smoothing (float): in [0, 1]; the target becomes a mixture of itself
+            (weight :math:`1 - \epsilon`) and the uniform distribution. Default: 0.0
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> logits = torch.tensor([[2.0, 0.0, 0.0]], requires_grad=True)
+        >>> torch.nn.functional.cross_entropy(logits, torch.tensor([0]))
+        tensor(0.2395, grad_fn=<NllLossBackward0>)
+    """
+    reduction = _reduction(reduction, size_average, reduce)
+    class_dim = 0 if input.dim() == 1 else 1
+    if input.shape == target.shape:
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(
+                "Expected floating point type for target with class probabilities, got "
+                f"{_type_word(target.dtype)}"
+            )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_probabilities(
+            input, target, weight, reduction, label_smoothing, class_dim
+        )
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError(
+                f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+            )
+        return _cross_entropy_smoothed(
+            input, target, weight, reduction, ignore_index, label_smoothing, class_dim
+        )
+    return _nll_loss_nd(
+        nn_ops.log_softmax(input, class_dim), target, weight, reduction, ignore_index
+    )
+
+
+def _class_weight_view(weight, ndim, class_dim):
+    """The per-class weights shaped to broadcast along the class dim."""
+    if ndim <= 1:
+        return weight
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.view(*shape)
+
+
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_dim):
+    classes = input.shape[class_dim]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {classes} "
+            f"classes or no classes but got weight tensor of shape: {list(weight.shape)}"
+        )
+    log_probabilities = nn_ops.log_softmax(input, class_dim)
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError(
+                f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+            )
+        target = target * (1 - label_smoothing) + (label_smoothing / classes)
+    terms = log_probabilities * target
+    if weight is not None:
+        terms = terms * _class_weight_view(weight, input.dim(), class_dim)
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    if reduction == "sum":
+        return -terms.sum()
+    if input.numel() == 0:
+        return (-terms.sum()).fill_(math.nan)
+    # torch divides by the sample count as a C++ scalar: its node is DivBackward1
+    return apply(nn_ops.DIV_SCALAR, (-terms.sum(),), (input.numel() // classes,))
+
+
+def _cross_entropy_smoothed(
+    input, target, weight, reduction, ignore_index, label_smoothing, class_dim
+):
+    log_probabilities = nn_ops.log_softmax(input, class_dim)
+    nll = _nll_loss_nd(log_probabilities, target, weight, reduction, ignore_index)
+    classes = log_probabilities.shape[class_dim]
+    ignore_mask = target == ignore_index
+    if weight is not None:
+        weighted = log_probabilities * _class_weight_view(weight, input.dim(), class_dim)
+        smooth_loss = -weighted.sum(class_dim)
+    else:
+        smooth_loss = -log_probabilities.sum(class_dim)
+    smooth_loss = smooth_loss.masked_fill(ignore_mask, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            kept = ops.masked_select(target, ~ignore_mask).flatten()
+            smooth = smooth_loss.sum() / weight.gather(0, kept).sum()
+        else:
+            smooth = smooth_loss.sum() / (~ignore_mask).sum()
+    elif reduction == "sum":
+        smooth = smooth_loss.sum()
+    else:
+        smooth = smooth_loss
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
+
+
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
+    r"""Binary cross entropy between probabilities and targets:
+    :math:`\ell_n = -w_n [y_n \log x_n + (1 - y_n) \log(1 - x_n)]`, each log clamped to
+    :math:`\ge -100` (so :math:`x_n = 0` or 1 gives a finite loss).
+
+    Args:
+        input (Tensor): probabilities in [0, 1], any shape.
+        target (Tensor): targets in [0, 1], the input's shape and dtype.
+        weight (Tensor, optional): weights broadcastable to the target.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+    """
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.size() != input.size():
+        raise ValueError(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}) is deprecated. Please ensure they have the same size."
+        )
+    if weight is not None:
+        weight = weight.expand(*_broadcast_shape(target.shape, weight.shape))
+    for other in (target, weight):
+        if other is not None and other.dtype is not input.dtype:
+            raise RuntimeError(
+                f"Found dtype {_type_word(other.dtype)} but expected {_type_word(input.dtype)}"
+            )
+    data = input._data
+    if data.size and not bool(np.all((data >= 0) & (data <= 1))):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    data = target._data
+    if data.size and not bool(np.all((data >= 0) & (data <= 1))):
+        raise RuntimeError("all elements of target should be between 0 and 1")
+    return apply(nn_ops.BINARY_CROSS_ENTROPY, (input, target, weight), (reduction,))
+
+
+def binary_cross_entropy_with_logits(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+    pos_weight=None,
+):
+    r"""Binary cross entropy of logits (sigmoid and BCE in one stable op):
+    :math:`\ell_n = -w_n [p\, y_n \log \sigma(x_n) + (1 - y_n) \log(1 - \sigma(x_n))]`,
+    :math:`p` the ``pos_weight`` of the positive class.
+
+    Computed with :math:`\log \sigma(x) = \min(x, 0) - \log(1 + e^{-|x|})`, finite for
+    any logit.
+
+    Args:
+        input (Tensor): logits, any shape.
+        target (Tensor): targets in [0, 1], the input's shape.
+        weight (Tensor, optional): weights broadcastable to the input.
+        pos_weight (Tensor, optional): a weight of positive examples, broadcastable to
+            the input (one per class along the last dim).
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> F = torch.nn.functional
+        >>> F.binary_cross_entropy_with_logits(torch.tensor([1e4, -1e4]), torch.tensor([0.0, 1.0]))
+        tensor(10000.)
+    """
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.size() != input.size():
+        raise ValueError(
+            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type {_type_word(common_dtype(input, 1.0))} can't be cast to the desired "
+            f"output type {_type_word(target.dtype)}"
+        )
+    input, target = _promote_pair(input, target)
+    # torch's messages name the operands as its kernel meets them: (pos_weight - 1) * target,
+    # then loss * weight
+    if pos_weight is not None:
+        _broadcast_shape(pos_weight.shape, target.shape)
+    if weight is not None:
+        _broadcast_shape(input.shape, weight.shape)
+    arrays = tuple(
+        None if t is None else t._data.astype(input._data.dtype, copy=False)
+        for t in (input, target, weight, pos_weight)
+    )
+    return apply(
+        nn_ops.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+        (input, target, weight, pos_weight),
+        (reduction,),
+        arrays,
+    )
+
+
+# ---------------------------------------------------------------------------- utilities
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    r""":math:`v / \max(\lVert v \rVert_p, \epsilon)` for every vector :math:`v` along
+    ``dim``.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.normalize(torch.tensor([[3.0, 4.0]]))
+        tensor([[0.6000, 0.8000]])
+    """
+    denominator = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    if out is None:
+        return input / denominator
+    return ops.div(input, denominator, out=out)
+
+
+def pad(input, pad, mode="constant", value=None):
+    r"""Pad the last dims of ``input``: ``pad = (left, right)`` pads the last dim,
+    ``(left, right, top, bottom)`` the last two, and so on. Negative amounts crop.
+
+    Only ``mode='constant'`` (filled with ``value``, default 0) is implemented.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.pad(torch.ones(1, 2), (1, 2))
+        tensor([[0., 1., 1., 0., 0.]])
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"tracegrad implements only mode='constant' of pad, not {mode!r}")
+    pad = [int(n) for n in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension "
+            f"but got padding length {len(pad)} and input of dimension {input.dim()}"
+        )
+    pairs = [(0, 0)] * input.dim()
+    for i in range(len(pad) // 2):
+        pairs[input.dim() - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    for d, (n, (before, after)) in enumerate(zip(input.shape, pairs, strict=True)):
+        if n + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if n + before + after < 0:
+            raise RuntimeError(
+                f"The input size {n}, plus negative padding {before} and {after} resulted in "
+                f"a negative output size, which is invalid. Check dimension {d} of your input."
+            )
+    fill = 0.0 if value is None else value
+    return apply(nn_ops.CONSTANT_PAD, (input,), (tuple(pairs), fill))

@@ -1,0 +1,308 @@
+"""Loss modules: each stores its options and calls the ``nn.functional`` loss."""
+
+from __future__ import annotations
+
+from .. import functional as F  # noqa: N812 - torch's spelling
+from .module import Module
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "L1Loss",
+    "MSELoss",
+    "NLLLoss",
+]
+
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__()
+        if size_average is not None or reduce is not None:
+            self.reduction = F._reduction(None, size_average, reduce)
+        else:
+            self.reduction = reduction
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+
+
+class L1Loss(_Loss):
+    r"""Creates a criterion that measures the mean absolute error (MAE) between each
+    element in the input :math:`x` and target :math:`y`.
+
+    .. math::
+        \ell(x, y) = L = \{l_1,\dots,l_N\}^\top, \quad l_n = \left| x_n - y_n \right|,
+
+    then :math:`\operatorname{mean}(L)` (``reduction='mean'``), :math:`\operatorname{sum}(L)`
+    (``'sum'``) or :math:`L` itself (``'none'``).
+
+    Args:
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+        - Target: :math:`(*)`, same shape as the input.
+        - Output: scalar. If :attr:`reduction` is ``'none'``, then :math:`(*)`.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> loss = torch.nn.L1Loss()
+        >>> loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 0.0]))
+        tensor(1.5000)
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class MSELoss(_Loss):
+    r"""Creates a criterion that measures the mean squared error (squared L2 norm) between
+    each element in the input :math:`x` and target :math:`y`.
+
+    .. math::
+        \ell(x, y) = L = \{l_1,\dots,l_N\}^\top, \quad l_n = \left( x_n - y_n \right)^2,
+
+    then :math:`\operatorname{mean}(L)` (``reduction='mean'``), :math:`\operatorname{sum}(L)`
+    (``'sum'``) or :math:`L` itself (``'none'``).
+
+    Args:
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
+        - Target: :math:`(*)`, same shape as the input.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> loss_fn = torch.nn.MSELoss(reduction="sum")
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> loss = loss_fn(x, torch.tensor([0.0, 0.0]))
+        >>> loss
+        tensor(5., grad_fn=<MseLossBackward0>)
+        >>> loss.backward()
+        >>> x.grad
+        tensor([2., 4.])
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+
+    def forward(self, input, target):
+        return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class NLLLoss(_WeightedLoss):
+    r"""The negative log likelihood loss, for log-probabilities (``LogSoftmax`` outputs)
+    and class indices.
+
+    .. math::
+        l_n = - w_{y_n} x_{n,y_n}, \quad w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \not=
+        \text{ignore\_index}\},
+
+    averaged with the weights (:math:`\sum_n l_n / \sum_n w_{y_n}`) for
+    ``reduction='mean'``.
+
+    Args:
+        weight (Tensor, optional): a manual rescaling weight given to each class, of
+            size `C`.
+        ignore_index (int, optional): a target value that is ignored and does not
+            contribute to the input gradient. Default: -100
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        - Input: :math:`(N, C)` or :math:`(C)`, or :math:`(N, C, d_1, ..., d_K)`.
+        - Target: :math:`(N)` or :math:`()`, or :math:`(N, d_1, ..., d_K)`, values in
+          :math:`[0, C-1]`.
+        - Output: scalar; :math:`(N)` or :math:`(N, d_1, ..., d_K)` for ``'none'``.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> loss = torch.nn.NLLLoss()
+        >>> loss(torch.tensor([[-0.5, -1.0], [-2.0, -0.1]]), torch.tensor([0, 1]))
+        tensor(0.3000)
+    """
+
+    __constants__ = ["ignore_index", "reduction"]
+
+    def __init__(
+        self,
+        weight=None,
+        size_average=None,
+        ignore_index: int = -100,
+        reduce=None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return F.nll_loss(
+            input,
+            target,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+        )
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    r"""The cross entropy loss between input logits and target: ``LogSoftmax`` followed by
+    ``NLLLoss`` for class indices,
+
+    .. math::
+        l_n = - w_{y_n} \log \frac{\exp(x_{n,y_n})}{\sum_{c=1}^C \exp(x_{n,c})},
+
+    and :math:`l_n = - \sum_{c=1}^C w_c y_{n,c} \log \frac{\exp(x_{n,c})}{\sum_{i=1}^C
+    \exp(x_{n,i})}` for class probabilities (a target of the input's shape).
+
+    Args:
+        weight (Tensor, optional): a manual rescaling weight given to each class, of
+            size `C`.
+        ignore_index (int, optional): a target value that is ignored (class indices
+            only). Default: -100
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        label_smoothing (float, optional): in [0.0, 1.0]; the amount of smoothing: the
+            target becomes a mixture of the original ground truth and a uniform
+            distribution. Default: 0.0
+
+    Shape:
+        - Input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ..., d_K)`.
+        - Target: class indices :math:`()`, :math:`(N)` or :math:`(N, d_1, ..., d_K)`
+          in :math:`[0, C)`; or probabilities of the input's shape.
+        - Output: scalar; :math:`()`, :math:`(N)` or :math:`(N, d_1, ..., d_K)` for
+          ``'none'``.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> loss = torch.nn.CrossEntropyLoss()
+        >>> logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
+        >>> output = loss(logits, torch.tensor([0, 2]))
+        >>> output
+        tensor(0.6691, grad_fn=<NllLossBackward0>)
+        >>> output.backward()
+        >>> logits.grad
+        tensor([[-0.1065,  0.0533,  0.0533],
+                [ 0.1667,  0.1667, -0.3333]])
+    """
+
+    __constants__ = ["ignore_index", "reduction", "label_smoothing"]
+
+    def __init__(
+        self,
+        weight=None,
+        size_average=None,
+        ignore_index: int = -100,
+        reduce=None,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):
+        return F.cross_entropy(
+            input,
+            target,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+        )
+
+
+class BCELoss(_WeightedLoss):
+    r"""The Binary Cross Entropy between the target and the input probabilities:
+
+    .. math::
+        l_n = - w_n \left[ y_n \cdot \log x_n + (1 - y_n) \cdot \log (1 - x_n) \right],
+
+    with the logs clamped to :math:`\ge -100`.
+
+    Args:
+        weight (Tensor, optional): a manual rescaling weight given to the loss of each
+            batch element.
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+
+    Shape:
+        - Input: :math:`(*)`, probabilities in [0, 1].
+        - Target: :math:`(*)`, same shape as the input.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> m = torch.nn.Sigmoid()
+        >>> loss = torch.nn.BCELoss()
+        >>> loss(m(torch.tensor([0.0, 0.0])), torch.tensor([1.0, 0.0]))
+        tensor(0.6931)
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    r"""A ``Sigmoid`` layer and the ``BCELoss`` in one single class, numerically stable
+    (the log-sum-exp trick):
+
+    .. math::
+        l_n = - w_n \left[ p\, y_n \cdot \log \sigma(x_n) + (1 - y_n) \cdot \log (1 -
+        \sigma(x_n)) \right],
+
+    :math:`p` the ``pos_weight`` of the positive class.
+
+    Args:
+        weight (Tensor, optional): a manual rescaling weight given to the loss of each
+            batch element.
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        pos_weight (Tensor, optional): a weight of positive examples, broadcast with the
+            target (one per class along the last dim).
+
+    Shape:
+        - Input: :math:`(*)`, logits.
+        - Target: :math:`(*)`, same shape as the input.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> loss = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([2.0]))
+        >>> loss(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(1.3863)
+    """
+
+    def __init__(
+        self,
+        weight=None,
+        size_average=None,
+        reduce=None,
+        reduction: str = "mean",
+        pos_weight=None,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(
+            input, target, self.weight, pos_weight=self.pos_weight, reduction=self.reduction
+        )
