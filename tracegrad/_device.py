@@ -13,9 +13,8 @@ class device:  # noqa: N801 - torch's name
         if isinstance(type, device):
             type, index = type.type, type.index
         elif isinstance(type, int):
-            raise RuntimeError(
-                f"tracegrad has no accelerator devices; use 'cpu' (got device ordinal {type})"
-            )
+            # torch.device(0) means "accelerator 0"; a CPU-only build has none
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         elif not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
         if ":" in type:
@@ -28,9 +27,9 @@ class device:  # noqa: N801 - torch's name
             if not number.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}:{number}'")
             index = int(number)
-        if type not in ("cpu", "cuda", "mps", "meta"):
+        if type not in _DEVICE_TYPES:
             raise RuntimeError(
-                "Expected one of cpu, cuda, mps, meta device type at start of device "
+                f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
                 f"string: {type}"
             )
         self.type = type
@@ -45,8 +44,7 @@ class device:  # noqa: N801 - torch's name
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+        # like torch, a device never equals a string: torch.device('cpu') == 'cpu' is False
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
@@ -58,6 +56,30 @@ class device:  # noqa: N801 - torch's name
     def __exit__(self, *exc_info):
         return False
 
+
+# the device types torch knows, in the order its error message lists them
+_DEVICE_TYPES = (
+    "cpu",
+    "cuda",
+    "ipu",
+    "xpu",
+    "mkldnn",
+    "opengl",
+    "opencl",
+    "ideep",
+    "hip",
+    "ve",
+    "fpga",
+    "maia",
+    "xla",
+    "lazy",
+    "vulkan",
+    "mps",
+    "meta",
+    "hpu",
+    "mtia",
+    "privateuseone",
+)
 
 CPU = device("cpu")
 

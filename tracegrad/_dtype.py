@@ -93,16 +93,19 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating dtype; only float32 and float64 (and float16) are allowed."""
     if not isinstance(d, dtype) or not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 
 def to_dtype(d) -> dtype:
-    """Accept a tracegrad dtype, a Python type (float, int, bool) or a NumPy dtype."""
+    """Accept a tracegrad dtype, a Python type (float, int, bool) or a NumPy dtype.
+
+    As in torch, the Python type ``float`` means float64 whatever the default dtype is.
+    """
     if isinstance(d, dtype):
         return d
     if d is builtins.float:
-        return get_default_dtype()
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:

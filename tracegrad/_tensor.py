@@ -17,6 +17,7 @@ the class as a method by the ops package. This file keeps attributes and convers
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -29,6 +30,19 @@ class Size(tuple):
     """``torch.Size``: a tuple of ints that prints as ``torch.Size([2, 3])``."""
 
     __slots__ = ()
+
+    def __new__(cls, sizes=()):
+        result = []
+        for position, n in enumerate(sizes):
+            if isinstance(n, Tensor) and n._data.ndim == 0 and not n.dtype.is_floating_point:
+                n = n.item()
+            if not isinstance(n, int | np.integer):
+                raise TypeError(
+                    f"torch.Size() takes an iterable of 'int' (item {position} is "
+                    f"'{type(n).__name__}')"
+                )
+            result.append(int(n))
+        return tuple.__new__(cls, result)
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
@@ -47,7 +61,23 @@ class Size(tuple):
         return Size(result) if isinstance(index, slice) else result
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, count):
+        result = tuple.__mul__(self, count)
+        return result if result is NotImplemented else Size(result)
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
 
 
 class Tensor:
@@ -84,14 +114,21 @@ class Tensor:
     def __init__(self, *args, dtype=None, device=None):
         check_device(device)
         target = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-        if len(args) == 1 and not isinstance(args[0], int):
+        if len(args) == 1 and not isinstance(args[0], int | Size):
             data = args[0]
             if isinstance(data, Tensor):
                 data = data._data
-            array = np.array(data, dtype=target.np)
+            elif not isinstance(data, Sequence | np.ndarray) or isinstance(data, str):
+                raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+            from ._creation import _array_from_data, _infer_dtype
+
+            array = _array_from_data(data, target, _infer_dtype(data))
         else:
-            shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
-            array = np.empty(tuple(shape), dtype=target.np)
+            # Tensor(2, 3), Tensor(torch.Size([2, 3])): that size, zero-filled (torch leaves
+            # it uninitialised); Tensor() is empty
+            from ._creation import _size
+
+            array = np.zeros(_size(args, "new") if args else (0,), dtype=target.np)
         _init(self, array, False)
 
     @staticmethod
@@ -124,7 +161,7 @@ class Tensor:
         """The shape as a ``torch.Size``, or the length of dimension ``dim``."""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, scalar_ok=False)]
 
     def dim(self) -> int:
         """The number of dimensions."""
@@ -179,21 +216,30 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if not isinstance(flag, bool):
+            raise RuntimeError("requires_grad must be a bool")
         if self.grad_fn is not None:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to "
-                "use a computed variable in a subgraph that doesn't require differentiation "
-                "use var_no_grad = var.detach()."
-            )
+            raise RuntimeError(_leaf_only_message(flag))
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients"
+                "only Tensors of floating point and complex dtype can require gradients"
             )
-        self._requires_grad = bool(flag)
+        self._requires_grad = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place and return the tensor."""
-        self.requires_grad = requires_grad
+        """Set ``requires_grad`` in place and return the tensor.
+
+        Unlike assigning ``requires_grad``, this accepts ``True`` on a tensor computed from
+        ones that require grad (it already does), as torch does.
+        """
+        requires_grad = bool(requires_grad)
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_leaf_only_message(False))
+            return self
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = requires_grad
         return self
 
     @property
@@ -260,10 +306,18 @@ class Tensor:
 
     def stride(self, dim: int | None = None):
         """Steps in elements between neighbours along each dimension."""
-        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size == 0:
+            # NumPy gives empty arrays zero strides; torch keeps row-major ones
+            steps, step = [], 1
+            for n in reversed(self._data.shape):
+                steps.insert(0, step)
+                step *= max(n, 1)
+            steps = tuple(steps)
+        else:
+            steps = tuple(s // self._data.itemsize for s in self._data.strides)
         if dim is None:
             return steps
-        return steps[_wrap_dim(dim, self._data.ndim)]
+        return steps[_wrap_dim(dim, self._data.ndim, scalar_ok=False)]
 
     def storage_offset(self) -> int:
         base = self._base._data if self._base is not None else self._data
@@ -308,10 +362,15 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self._data.size != 1:
@@ -384,6 +443,7 @@ class Tensor:
         """With no argument the legacy type name (``torch.FloatTensor``), else ``to(dtype)``."""
         if dtype is None:
             return "torch." + _LEGACY_NAMES[self.dtype.name]
+        dtype = getattr(dtype, "_legacy_dtype", dtype)  # torch.FloatTensor and the like
         if isinstance(dtype, str):
             names = {"torch." + v: k for k, v in _LEGACY_NAMES.items()}
             if dtype not in names:
@@ -513,8 +573,11 @@ class Tensor:
             tensor = reference()
             if tensor is not None:
                 # like torch: the first gradient is copied, later ones are added
-                tensor._grad = grad.detach().clone() if tensor._grad is None else (
-                    tensor._grad + grad.detach())
+                tensor._grad = (
+                    grad.detach().clone()
+                    if tensor._grad is None
+                    else (tensor._grad + grad.detach())
+                )
 
         if self._hooks is None:
             self._hooks = []
@@ -572,6 +635,16 @@ class Tensor:
         return self._version[0]
 
 
+def _leaf_only_message(flag: bool) -> str:
+    if flag:
+        return "you can only change requires_grad flags of leaf variables."
+    return (
+        "you can only change requires_grad flags of leaf variables. If you want to use a "
+        "computed variable in a subgraph that doesn't require differentiation use "
+        "var_no_grad = var.detach()."
+    )
+
+
 def _init(tensor, array, requires_grad, grad_fn=None, output_nr=0):
     tensor._data = array
     tensor.dtype = dtypes._FROM_NUMPY[array.dtype]
@@ -611,11 +684,17 @@ _LEGACY_NAMES = {
 }
 
 
-def _wrap_dim(dim: int, ndim: int) -> int:
-    """Turn a possibly negative ``dim`` into an index, with torch's IndexError."""
+def _wrap_dim(dim: int, ndim: int, scalar_ok: bool = True) -> int:
+    """Turn a possibly negative ``dim`` into an index, with torch's IndexError.
+
+    A 0-d tensor accepts dims 0 and -1 unless ``scalar_ok`` is false (``size(dim)``,
+    ``stride(dim)``), where torch reports that it has no dimensions.
+    """
     low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     if not isinstance(dim, int | np.integer) or isinstance(dim, bool):
         raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if ndim == 0 and not scalar_ok:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     if dim < low or dim > high:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"

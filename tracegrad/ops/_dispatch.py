@@ -62,24 +62,70 @@ def to_array(x, target: dtypes.dtype):
     return np.array(x).astype(target.np)
 
 
-def binary(op, a, b, params=(), to_float=False):
+def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
     """Apply a two-input op with PyTorch's promotion.
 
     ``to_float``: integer inputs are computed in the default float dtype (true division,
-    ``atan2``...).
+    ``atan2``...). ``scalar_in_opmath``: a float16 result with a 0-d tensor as the second
+    operand reads that operand's own value in float32 instead of rounding it to float16
+    first, as torch's ``mul`` and ``div`` kernels do.
     """
     if type(b) is float and type(a) is Tensor and a.dtype._category == dtypes.FLOAT:
         # the common case (tensor op Python float): nothing to promote or convert
         if a.dtype is not dtypes.float16:
             return apply(op, (a, b), params, (a._data, b))
-    common = common_dtype(a, b)
+    try:
+        common = common_dtype(a, b)
+    except TypeError:
+        raise _argument_error(op, a, b) from None
     if to_float and common._category != dtypes.FLOAT:
         common = dtypes.get_default_dtype()
     array_a = to_array(a, common)
-    array_b = to_array(b, common)
-    if common is dtypes.float16:
-        return _in_float32(op, (a, b), params, (array_a, array_b))
-    return apply(op, (a, b), params, (array_a, array_b))
+    if scalar_in_opmath and common is dtypes.float16 and type(b) is Tensor and not b._data.ndim:
+        array_b = b._data.astype(np.float32)
+    else:
+        array_b = to_array(b, common)
+    try:
+        if common is dtypes.float16:
+            return _in_float32(op, (a, b), params, (array_a, array_b))
+        return apply(op, (a, b), params, (array_a, array_b))
+    except ValueError:
+        check_broadcast(a, b)
+        raise
+
+
+def check_broadcast(*operands) -> tuple:
+    """The shape the operands (tensors or numbers) broadcast to, or torch's RuntimeError
+    naming the first sizes that do not match, as torch's ``infer_size`` does: operands are
+    combined left to right and dimensions compared from the last one.
+    """
+    shape = ()
+    for x in operands:
+        other = x._data.shape if isinstance(x, Tensor) else np.shape(x)
+        ndim = max(len(shape), len(other))
+        combined = []
+        for i in range(ndim - 1, -1, -1):
+            offset = ndim - 1 - i
+            size_a = shape[len(shape) - 1 - offset] if offset < len(shape) else 1
+            size_b = other[len(other) - 1 - offset] if offset < len(other) else 1
+            if size_a != size_b and size_a != 1 and size_b != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({size_a}) must match the size of tensor b "
+                    f"({size_b}) at non-singleton dimension {i}"
+                )
+            combined.append(size_b if size_a == 1 else size_a)
+        shape = tuple(reversed(combined))
+    return shape
+
+
+def _argument_error(op, a, b) -> TypeError:
+    """torch's argument-parser error for an operand that is neither a tensor nor a number."""
+    valid = (Tensor, *_NUMBER_TYPES)
+    position, name, x = (2, "other", b) if isinstance(a, valid) else (1, "input", a)
+    return TypeError(
+        f"{op.public}(): argument '{name}' (position {position}) must be Tensor, "
+        f"not {type(x).__name__}"
+    )
 
 
 def unary(op, x, params=(), to_float=False):

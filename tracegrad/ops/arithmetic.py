@@ -105,24 +105,26 @@ DIV = Op(
 
 
 def _rounded_division(xp, a, b, rounding_mode):
-    quotient = a / b
     if a.dtype.kind in "iub" if isinstance(a, np.ndarray) else False:
         return _integer_division(a, b, rounding_mode)
-    if rounding_mode == "trunc":
-        return np.trunc(quotient)
-    return _floor_divide_float(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if rounding_mode == "trunc":
+            return np.trunc(a / b)
+        return _floor_divide_float(a, b)
 
 
 def _floor_divide_float(a, b):
-    # PyTorch's floor division: floor((a - fmod(a, b)) / b), corrected by one when the
-    # remainder's sign differs from the divisor's (the result is then exact, like Python)
+    # PyTorch's floor division (c10::div_floor_floating): floor((a - fmod(a, b)) / b),
+    # corrected by one when the remainder's sign differs from the divisor's (the result is
+    # then exact, like Python); a zero divisor gives IEEE's a / b (inf, -inf or nan)
     mod = np.fmod(a, b)
     div = (a - mod) / b
     adjust = (mod != 0) & ((b < 0) != (mod < 0))
     div = np.where(adjust, div - 1, div)
     floor_div = np.floor(div)
     floor_div = np.where(div - floor_div > 0.5, floor_div + 1, floor_div)
-    return np.where(div == 0, np.copysign(np.zeros_like(div), a / b), floor_div)
+    result = np.where(div == 0, np.copysign(np.zeros_like(div), a / b), floor_div)
+    return np.where(b == 0, a / b, result)
 
 
 def _integer_division(a, b, rounding_mode):
@@ -130,7 +132,18 @@ def _integer_division(a, b, rounding_mode):
         raise RuntimeError("ZeroDivisionError")
     if rounding_mode == "floor":
         return np.floor_divide(a, b)
-    return (np.abs(a) // np.abs(b)) * np.sign(a) * np.sign(b)
+    # C's truncating division; the quotient of the magnitudes is computed in the dtype, so
+    # that the most negative value divided by -1 wraps around as it does in torch
+    with np.errstate(over="ignore"):
+        quotient = np.floor_divide(a, b)
+    inexact = (quotient * b != a) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))
+    return np.where(inexact, quotient + 1, quotient).astype(quotient.dtype)
+
+
+def _not_for_bool(kernel, a, b):
+    """Raise torch's NotImplementedError for kernels that have no bool version."""
+    if common_dtype(a, b) is dtypes.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 # rounding makes the result piecewise constant: the gradient is zero almost everywhere
@@ -165,7 +178,8 @@ def _remainder(xp, a, b):
             raise RuntimeError("ZeroDivisionError")
         return np.remainder(a, b)
     # torch: r = fmod(a, b), moved into the divisor's sign; an exact zero keeps a's sign
-    mod = np.fmod(a, b)
+    with np.errstate(invalid="ignore"):
+        mod = np.fmod(a, b)
     return np.where((mod != 0) & ((np.asarray(b) < 0) != (mod < 0)), mod + b, mod)
 
 
@@ -196,7 +210,8 @@ REMAINDER_SCALAR = Op(
 def _fmod(xp, a, b):
     if isinstance(a, np.ndarray) and a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
         raise RuntimeError("ZeroDivisionError")
-    return np.fmod(a, b)
+    with np.errstate(invalid="ignore"):
+        return np.fmod(a, b)
 
 
 FMOD = Op(
@@ -217,19 +232,40 @@ def _pow_forward(xp, a, exponent):
     # the results agree bit for bit
     if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if exponent == 2:
-        return a * a
-    if exponent == 3:
-        return a * a * a
-    if exponent == 0.5:
-        return np.sqrt(a)
-    if exponent == -0.5:
-        return 1 / np.sqrt(a)
-    if exponent == -1:
-        return 1 / a
-    if exponent == -2:
-        return 1 / (a * a)
-    return np.power(a, exponent)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if exponent == 2:
+            return a * a
+        if exponent == 3:
+            return a * a * a
+        if exponent == 0.5:
+            return np.sqrt(a)
+        if exponent == -0.5:
+            return 1 / np.sqrt(a)
+        if exponent == -1:
+            return 1 / a
+        if exponent == -2:
+            return 1 / (a * a)
+        return np.power(a, exponent)
+
+
+def _power(a, b):
+    """``a ** b`` elementwise, as torch computes it for two tensors.
+
+    Integer powers with a negative exponent are not an error here (only a negative *number*
+    exponent is): like torch's ``powi`` they give 1 for a base of 1, ±1 for -1, else 0.
+    """
+    if np.result_type(a, b).kind not in "iu":
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.power(a, b)
+    a, b = np.asarray(a), np.asarray(b)
+    negative = b < 0
+    with np.errstate(over="ignore"):
+        result = np.power(a, np.where(negative, 0, b).astype(b.dtype))
+    if not negative.any():
+        return result
+    odd = (b % 2) != 0
+    inverse = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, inverse, result).astype(result.dtype)
 
 
 # d(aᵖ) = p·aᵖ⁻¹ da
@@ -254,7 +290,7 @@ POW = Op(
 POW_TENSOR = Op(
     "pow_tensor",
     "PowBackward1",
-    forward=lambda xp, a, b: np.power(a, b),
+    forward=lambda xp, a, b: _power(a, b),
     vjp=(
         lambda m, g, a, b, out: m.sum_to(g * (b * a ** (b - 1)), a.shape),
         lambda m, g, a, b, out: m.sum_to(g * m.where(a == 0, 0 * out, out * m.log(a)), b.shape),
@@ -271,7 +307,7 @@ POW_TENSOR = Op(
 RPOW = Op(
     "rpow",
     "PowBackward2",
-    forward=lambda xp, b, base: np.power(base, b),
+    forward=lambda xp, b, base: _power(base, b),
     vjp=(lambda m, g, b, base, out: g * out * math.log(base) if base > 0 else g * 0, None),
     jvp="elementwise",
     samples=[Sample((Arg((3, 4)), 2.5), call=lambda torch, x, s: s**x)],
@@ -364,12 +400,18 @@ def rsub(input, other, *, alpha=1):
 
 
 def _check_not_bool_sub(a, b):
-    if getattr(a, "dtype", None) is dtypes.bool and (
-        getattr(b, "dtype", None) is dtypes.bool or isinstance(b, bool)
-    ):
+    """torch refuses subtraction when either operand is bool (a Python bool included)."""
+    a_bool = getattr(a, "dtype", None) is dtypes.bool or isinstance(a, bool)
+    b_bool = getattr(b, "dtype", None) is dtypes.bool or isinstance(b, bool)
+    if a_bool and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
             "`^` or `logical_xor()` operator instead."
+        )
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
 
 
@@ -377,7 +419,7 @@ def mul(input, other, *, out=None):
     """Elementwise product ``input * other``, broadcasting."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    return _finish(binary(MUL, input, other), out)
+    return _finish(binary(MUL, input, other, scalar_in_opmath=True), out)
 
 
 multiply = mul
@@ -394,10 +436,12 @@ def div(input, other, *, rounding_mode=None, out=None):
                 "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"'{rounding_mode}'"
             )
-        return _finish(binary(DIV_ROUNDED, _as_tensor(input, other), other, (rounding_mode,)), out)
+        _not_for_bool(f"div_{rounding_mode}_cpu", input, other)
+        input = _as_tensor(input, other)
+        return _finish(binary(DIV_ROUNDED, input, other, (rounding_mode,)), out)
     if not isinstance(input, Tensor):
         return _finish(reciprocal(_float(other)) * input, out)
-    return _finish(binary(DIV, input, other, to_float=True), out)
+    return _finish(binary(DIV, input, other, to_float=True, scalar_in_opmath=True), out)
 
 
 divide = div
@@ -406,11 +450,13 @@ true_divide = div
 
 def floor_divide(input, other, *, out=None):
     """Elementwise ``floor(input / other)`` (Python's ``//``)."""
+    _not_for_bool("div_floor_cpu", input, other)
     return _finish(binary(FLOOR_DIVIDE, _as_tensor(input, other), other), out)
 
 
 def remainder(input, other, *, out=None):
     """Elementwise remainder with the sign of the divisor (Python's ``%``)."""
+    _not_for_bool("remainder_cpu", input, other)
     input = _as_tensor(input, other)
     if isinstance(other, Tensor):
         return _finish(binary(REMAINDER, input, other), out)
@@ -419,21 +465,33 @@ def remainder(input, other, *, out=None):
 
 def fmod(input, other, *, out=None):
     """Elementwise remainder with the sign of the dividend (C's ``fmod``)."""
+    _not_for_bool("fmod_cpu", input, other)
     return _finish(binary(FMOD, input, other), out)
 
 
 def pow(input, exponent, *, out=None):  # noqa: A001 - torch.pow
-    """Elementwise power ``input ** exponent``; either may be a number."""
+    """Elementwise power ``input ** exponent``; either may be a number.
+
+    As in torch, an integer tensor to a negative *number* power is an error, while
+    integer tensor exponents follow C's integer power (``2 ** tensor(-1)`` is 0).
+    """
     if not isinstance(input, Tensor):
-        exponent_tensor = exponent
-        common = common_dtype(input, exponent_tensor)
-        return _finish(
-            apply(RPOW, (exponent_tensor, input), (), (to_array(exponent_tensor, common), input)),
-            out,
-        )
+        # number ** tensor: the number is a tensor of the common dtype
+        common = common_dtype(input, exponent)
+        _not_for_bool("pow", input, exponent)
+        base = input if common._category == dtypes.FLOAT else np.asarray(input).astype(common.np)
+        return _finish(apply(RPOW, (exponent, input), (), (to_array(exponent, common), base)), out)
     if isinstance(exponent, Tensor):
+        _not_for_bool("pow", input, exponent)
         return _finish(binary(POW_TENSOR, input, exponent), out)
     common = common_dtype(input, exponent)
+    if common is dtypes.bool:
+        # a bool tensor to a bool power: torch fills with True for False and copies for True
+        from .._creation import ones_like
+
+        return _finish(input.clone() if exponent else ones_like(input), out)
+    if common._category != dtypes.FLOAT and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if common is not input.dtype:
         return _finish(binary(POW_TENSOR, input.to(common), exponent), out)
     return _finish(unary(POW, input, (exponent,)), out)
@@ -488,7 +546,7 @@ def _as_tensor(x, like):
         return x
     from .._creation import scalar_tensor_like
 
-    return scalar_tensor_like(x, like)
+    return scalar_tensor_like(x, like if isinstance(like, Tensor) else None)
 
 
 def _finish(result, out):

@@ -10,9 +10,9 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import Tensor
-from ._dispatch import binary, common_dtype, to_array
+from ._dispatch import _NUMBER_TYPES, binary, common_dtype, to_array
 from ._registry import Arg, Op, Sample, apply
-from .arithmetic import _finish
+from .arithmetic import _as_tensor, _finish
 
 INTS = Arg((3, 4), low=-3, high=3, dtype="int64", grad=False)
 FLOATS = Arg((3, 4), low=-1, high=1, grad=False)
@@ -133,8 +133,12 @@ ISNEGINF = Op(
 
 def _binary_function(op, doc, bool_only=False):
     def function(input, other, *, out=None):
+        if not bool_only and not (
+            isinstance(input, Tensor) and isinstance(other, (Tensor, *_NUMBER_TYPES))
+        ):
+            raise _invalid_arguments(op.name, input, other)
         if not isinstance(input, Tensor):
-            input = Tensor._make(np.asarray(input))
+            input = _as_tensor(input, other)
         if bool_only and (
             input.dtype.is_floating_point
             or getattr(other, "dtype", dtypes.int64).is_floating_point
@@ -146,6 +150,16 @@ def _binary_function(op, doc, bool_only=False):
     function.__name__ = op.name
     function.__doc__ = doc
     return function
+
+
+def _invalid_arguments(name, input, other) -> TypeError:
+    """torch's argument-parser error for a comparison called with non-tensor arguments."""
+    got = ", ".join("Tensor" if isinstance(x, Tensor) else type(x).__name__ for x in (input, other))
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+        "one of:\n * (Tensor input, Tensor other, *, Tensor out = None)\n"
+        " * (Tensor input, Number other, *, Tensor out = None)\n"
+    )
 
 
 eq = _binary_function(EQ, "Elementwise ``input == other`` (bool result).")
