@@ -602,11 +602,6 @@ def test_python_protocols(code):
     assert_same(code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ops/_methods.py binds the operators without torch's TypeError -> NotImplemented "
-    "wrapper: tensor == None raises instead of giving False",
-)
 def test_comparison_with_none_is_false():
     assert (tracegrad.ones(2) == None) is False  # noqa: E711 - the operator is the point
 

@@ -87,6 +87,20 @@ def _fill(source, value):
     return Tensor._make(np.full(source._data.shape, value, dtype=source._data.dtype))
 
 
+def _comparison_operator(fn):
+    def operator(self, other):
+        if other is not None and not isinstance(
+            other, Tensor | int | float | bool | complex | np.number | np.bool_
+        ):
+            return NotImplemented
+        if other is None:
+            return NotImplemented
+        return fn(self, other)
+
+    operator.__name__ = fn.__name__
+    return operator
+
+
 def fill_(self, value):
     """Fill with ``value`` in place."""
     if not isinstance(value, Tensor) and not (self._requires_grad and grad_mode._state[0]):
@@ -197,6 +211,10 @@ def install() -> None:
     }
     for name, fn in operators.items():
         setattr(Tensor, name, fn)
+    # like torch, ``tensor == None`` (or any non-number) is False, not an error: Python
+    # falls back to identity when both sides answer NotImplemented
+    Tensor.__eq__ = _comparison_operator(comparison.eq)
+    Tensor.__ne__ = _comparison_operator(comparison.ne)
     augmented = {
         "__iadd__": "add_",
         "__isub__": "sub_",

@@ -453,13 +453,22 @@ def _clamp_with_tensors(input, low, high):
     return apply(CLAMP_TENSOR, (input, low, high), (), arrays)
 
 
+def _check_tensor_other(name, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
+
+
 def maximum(input, other, *, out=None):
     """Elementwise maximum of two tensors (NaN propagates)."""
+    _check_tensor_other("maximum", other)
     return _finish(binary(MAXIMUM, input, other), out)
 
 
 def minimum(input, other, *, out=None):
     """Elementwise minimum of two tensors (NaN propagates)."""
+    _check_tensor_other("minimum", other)
     return _finish(binary(MINIMUM, input, other), out)
 
 
@@ -486,6 +495,9 @@ def where(condition, input=None, other=None):
                 "where expected condition to be a boolean tensor, but got a tensor with "
                 f"dtype {getattr(condition, 'dtype', type(condition).__name__)}"
             )
+    from ._dispatch import check_broadcast
+
+    check_broadcast(condition, input, other)
     common = common_dtype(input, other)
     arrays = (condition._data, to_array(input, common), to_array(other, common))
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):

@@ -35,7 +35,8 @@ def scatter_into(m, g, shape, key):
 
 
 def _select_forward(xp, a, dim, index):
-    return a[(slice(None),) * dim + (index,)]
+    # the trailing ``...`` keeps a 0-d result a view (a bare int would copy out a scalar)
+    return a[(slice(None),) * dim + (index, Ellipsis)]
 
 
 def _slice_forward(xp, a, dim, start, stop, step):
@@ -114,6 +115,8 @@ def _convert_key(key):
             basic = False
         elif isinstance(item, list | np.ndarray):
             array = np.asarray(item)
+            if array.size == 0 and array.dtype.kind == "f":
+                array = array.astype(np.int64)  # torch reads an empty list as no indices
             if array.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             converted.append(array)
@@ -143,9 +146,23 @@ def getitem(input: Tensor, key):
     try:
         if basic:
             return _basic_index(input, numpy_key)
+        if any(_is_int(k) for k in numpy_key):
+            # torch applies integer items as selects before the advanced indices (NumPy
+            # would treat them as advanced indices too and move the dimensions)
+            first = tuple(
+                k if _is_int(k) or k is Ellipsis else slice(None)
+                for k in numpy_key
+                if k is not None
+            )
+            rest = tuple(k for k in numpy_key if not _is_int(k))
+            return apply(INDEX, (_basic_index(input, first),), (rest,))
         return apply(INDEX, (input,), (numpy_key,))
     except IndexError as error:
         raise IndexError(_index_message(error, input, numpy_key)) from None
+
+
+def _is_int(item) -> bool:
+    return isinstance(item, int | np.integer) and not isinstance(item, bool)
 
 
 def _basic_index(input, key):
@@ -248,8 +265,12 @@ def setitem(input: Tensor, key, value) -> None:
     numpy_key, _ = _convert_key(key)
     value = _value_tensor(value, input)
     target_shape = np.empty(input._data.shape, dtype=bool)[numpy_key].shape
+    # like torch, leading size-1 dimensions of the value are dropped (t[1] = tensor([7.]))
+    while value._data.ndim > len(target_shape) and value._data.shape[0] == 1:
+        value = value.reshape(value._data.shape[1:])
     try:
-        np.broadcast_shapes(value._data.shape, target_shape)
+        if np.broadcast_shapes(value._data.shape, target_shape) != target_shape:
+            raise ValueError
     except ValueError:
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast "
