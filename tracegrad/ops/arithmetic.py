@@ -377,7 +377,8 @@ def add(input, other, *, alpha=1, out=None):
             else binary(ADD, _as_tensor(input, other), other, (alpha,)),
             out,
         )
-    return _finish(binary(ADD, input, other, (alpha,)), out)
+    result = binary(ADD, input, other, (alpha,))
+    return result if out is None else _finish(result, out)
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -419,7 +420,8 @@ def mul(input, other, *, out=None):
     """Elementwise product ``input * other``, broadcasting."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    return _finish(binary(MUL, input, other, scalar_in_opmath=True), out)
+    result = binary(MUL, input, other, scalar_in_opmath=True)
+    return result if out is None else _finish(result, out)
 
 
 multiply = mul

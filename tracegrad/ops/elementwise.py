@@ -357,8 +357,13 @@ LERP_TENSOR = Op(
 # ------------------------------------------------------------------ public functions
 
 
+_PLAIN_FLOATS = (dtypes.float32, dtypes.float64)
+
+
 def _unary_function(op, to_float=True, doc=""):
     def function(input, *, out=None):
+        if out is None and type(input) is Tensor and input.dtype in _PLAIN_FLOATS:
+            return apply(op, (input,), (), (input._data,))  # nothing to convert: the hot path
         return _finish(unary(op, input, to_float=to_float), out)
 
     function.__name__ = op.name
