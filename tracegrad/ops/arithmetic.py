@@ -15,6 +15,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, common_dtype, to_array, unary
 from ._registry import Arg, Op, Sample, apply
+from ._special import fma
 
 X = Arg((3, 4))
 POSITIVE = Arg((3, 4), low=0.5, high=2.0)
@@ -35,11 +36,20 @@ def _positive_broadcast_samples():
     ]
 
 
+def _scaled_sum(a, alpha, b):
+    """``a + alpha * b`` for add/sub with ``alpha``: torch fuses it into one rounding (FMA)
+    for floating types, so do we; integers compute it plainly."""
+    dtype = np.result_type(a, b)
+    if dtype.kind != "f":
+        return a + alpha * b
+    return fma(b, np.asarray(alpha, dtype=dtype), a)
+
+
 # d(a + αb) = da + α db
 ADD = Op(
     "add",
     "AddBackward0",
-    forward=lambda xp, a, b, alpha: a + b if alpha == 1 else a + alpha * b,
+    forward=lambda xp, a, b, alpha: a + b if alpha == 1 else _scaled_sum(a, alpha, b),
     vjp=(
         lambda m, g, a, b, out, alpha: m.sum_to(g, a.shape),
         lambda m, g, a, b, out, alpha: m.sum_to(g * alpha if alpha != 1 else g, b.shape),
@@ -55,7 +65,7 @@ ADD = Op(
 SUB = Op(
     "sub",
     "SubBackward0",
-    forward=lambda xp, a, b, alpha: a - b if alpha == 1 else a - alpha * b,
+    forward=lambda xp, a, b, alpha: a - b if alpha == 1 else _scaled_sum(a, -alpha, b),
     vjp=(
         lambda m, g, a, b, out, alpha: m.sum_to(g, a.shape),
         lambda m, g, a, b, out, alpha: m.sum_to(-g * alpha if alpha != 1 else -g, b.shape),

@@ -316,10 +316,14 @@ def _where_jvp(m, tangents, cond, a, b, out):
 
 
 def _lerp(xp, start, end, weight):
-    # PyTorch's formula: exact at both ends and monotone
+    # PyTorch's formula, exact at both ends and monotone, with its fused multiply-adds:
+    # start + w (end - start) for |w| < 0.5, else end - (end - start)(1 - w)
+    from ._special import fma
+
     weight = np.asarray(weight, dtype=np.result_type(start, end))
+    difference = end - start
     return np.where(
-        np.abs(weight) < 0.5, start + weight * (end - start), end - (end - start) * (1 - weight)
+        np.abs(weight) < 0.5, fma(weight, difference, start), fma(-difference, 1 - weight, end)
     )
 
 
