@@ -170,8 +170,10 @@ def main(argv=None) -> None:
     parser.add_argument("workloads", nargs="*", default=sorted(WORKLOADS))
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
-    print(f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, "
-          f"one thread, median of {args.repeats}")
+    print(
+        f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, "
+        f"one thread, median of {args.repeats}"
+    )
     for key in args.workloads:
         workload = WORKLOADS[key]
         medians = measure(workload, args.repeats)
@@ -182,8 +184,10 @@ def main(argv=None) -> None:
         ours = medians["tracegrad"]
         print(f"  tracegrad / numpy = {ours / medians['numpy']:.2f}")
         if "torch" in medians:
-            print(f"  tracegrad / torch = {ours / medians['torch']:.2f}   "
-                  f"torch / numpy = {medians['torch'] / medians['numpy']:.2f}")
+            print(
+                f"  tracegrad / torch = {ours / medians['torch']:.2f}   "
+                f"torch / numpy = {medians['torch'] / medians['numpy']:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -89,8 +89,16 @@ def test_relu_layer_gradients_print_identically():
         lambda t: t.ones(2, requires_grad=True).numpy(),
         lambda t: t.ones(2).retain_grad(),
     ],
-    ids=["non-scalar", "no-grad", "shape", "leaf-inplace", "int-grad", "non-leaf-flag",
-         "numpy", "retain-no-grad"],
+    ids=[
+        "non-scalar",
+        "no-grad",
+        "shape",
+        "leaf-inplace",
+        "int-grad",
+        "non-leaf-flag",
+        "numpy",
+        "retain-no-grad",
+    ],
 )
 def test_errors_match_torch(scenario):
     assert_same(lambda t: scenario(t))
@@ -168,8 +176,13 @@ def setitem_history(torch):
 
 @pytest.mark.parametrize(
     "scenario",
-    [modified_saved_input, modified_saved_output, modified_unsaved_input, inplace_history,
-     setitem_history],
+    [
+        modified_saved_input,
+        modified_saved_output,
+        modified_unsaved_input,
+        inplace_history,
+        setitem_history,
+    ],
 )
 def test_version_counter(scenario):
     assert_same(scenario)

@@ -13,8 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run(script: Path, *args: str) -> list[str]:
     completed = subprocess.run(
-        [sys.executable, str(script), *args], capture_output=True, text=True, check=True,
-        cwd=ROOT, timeout=300,
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=300,
     )
     return completed.stdout.split("\n")
 

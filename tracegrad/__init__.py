@@ -92,6 +92,7 @@ from ._random import (  # noqa: E402
 from . import _random as random  # noqa: E402 - torch.random.manual_seed and the like
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
+from . import func  # noqa: E402 - torch.func: grad, vjp, jvp, jacrev, vmap ...
 
 __version__ = "0.1.0"
 

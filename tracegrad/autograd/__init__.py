@@ -77,10 +77,21 @@ __all__ = [
 _LAZY = {"Function", "FunctionCtx", "InplaceFunction", "once_differentiable", "function"}
 _CHECKS = {"gradcheck", "gradgradcheck", "GradcheckError"}
 _SUBMODULES = {"forward_ad", "functional", "graph", "anomaly_mode"}
+# name -> the submodule that defines it (loaded on first use, like the ones above)
+_FROM_MODULE = {
+    "detect_anomaly": "anomaly_mode",
+    "set_detect_anomaly": "anomaly_mode",
+    "is_anomaly_enabled": "anomaly_mode",
+    "is_anomaly_check_nan_enabled": "anomaly_mode",
+    "explain": "explain",
+    "ExplainLog": "explain",
+}
 
 
 def __getattr__(name):
     # function.py needs the Tensor class, which itself imports this package: load late
+    if name in _FROM_MODULE:
+        return getattr(importlib.import_module("." + _FROM_MODULE[name], __name__), name)
     if name in _CHECKS:
         return getattr(importlib.import_module("._gradcheck", __name__), name)
     if name in _SUBMODULES:

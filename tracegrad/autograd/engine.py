@@ -12,6 +12,11 @@
 The walk uses an explicit heap, not recursion, so a chain of 100,000 ops is fine. Without
 ``create_graph`` the rules run on NumPy arrays (``ArrayMath``), which is the fast path;
 with it they run on Tensors (``TensorMath``) and record a graph of the backward pass.
+
+Two observers can watch a run: anomaly detection (``anomaly_mode``: NaN checks and the
+forward traceback of a failing node) and ``explain`` (a log of every step). Both are read
+once at the start of a run; when either is on, every node takes the general path, which
+reports to them. When both are off nothing per node changes.
 """
 
 from __future__ import annotations
@@ -22,9 +27,14 @@ from heapq import heappop, heappush
 import numpy as np
 
 from .._tensor import Tensor, _LEGACY_NAMES
-from ..ops._registry import ArrayMath, TensorMath
+from ..ops._registry import ArrayMath, TensorMath, apply
 from . import grad_mode
-from .graph import FREED_MESSAGE, AccumulateGrad, edge_of
+from .forward_ad import _state as _forward_level
+from .forward_ad import tangent_of
+from .graph import FREED_MESSAGE, AccumulateGrad, anomaly_state, edge_of
+
+# explain_log[0]: the active ``autograd.explain`` log (set by explain.py), else None
+explain_log = [None]
 
 
 def backward(
@@ -143,6 +153,10 @@ def run_backward(
     accumulating them (``autograd.grad``). Returns the captured gradients.
     """
     math = TensorMath if create_graph else ArrayMath
+    # observers, read once per run: anomaly detection and an explain log
+    anomaly = anomaly_state[0]
+    log = explain_log[0]
+    observed = anomaly or log is not None
     captured = [None] * n_capture
     pending: dict = {}  # node -> the gradients summed so far, one slot per output
     ready: list = []  # heap of (-sequence number, node) for nodes that have gradients
@@ -156,7 +170,7 @@ def run_backward(
         # larger sequence numbers. Taking the node with the largest number first therefore
         # runs every node after all gradients flowing into it have been summed (reverse
         # topological order) without a separate pass to count dependencies.
-        fast = not create_graph and capture is None
+        fast = not create_graph and capture is None and not observed
         while ready:
             node = heappop(ready)[1]
             grads = pending.pop(node)
@@ -211,7 +225,10 @@ def run_backward(
                 for nr, g in enumerate(grads):
                     for index in capture.get((node, nr), ()):
                         captured[index] = None if g is None else _as_result(g, create_graph)
-            input_grads = _apply_rules(node, grads, math, create_graph)
+            if observed:
+                input_grads = _apply_observed(node, grads, math, create_graph, anomaly, log)
+            else:
+                input_grads = _apply_rules(node, grads, math, create_graph)
             if not keep_graph and not node.freed:
                 _free(node)
             for (next_node, nr), g in zip(node.next_functions, input_grads):
@@ -220,6 +237,8 @@ def run_backward(
         # leaves last: every gradient for them has arrived
         for node in accumulators:
             g = pending.pop(node)[0]
+            if log is not None:
+                log.record_leaf(node, g, capture is not None, only_leaves)
             if capture is not None:
                 for index in capture.get((node, 0), ()):
                     captured[index] = _as_result(g, create_graph)
@@ -262,14 +281,21 @@ def _apply_rules(node, grads, math, create_graph):
         return [None] * len(next_functions)
     if node.freed and node.inputs is None:
         raise RuntimeError(FREED_MESSAGE)
-    if node.saved_versions is not None or node.out_version is not None:
-        _check_versions(node)
-    inputs = node.inputs
+    packed = node.packed
+    if packed is not None:
+        # values saved through saved_tensors_hooks: unpack them (no version check, as torch)
+        inputs, out = packed.unpack(node, create_graph)
+    else:
+        if node.saved_versions is not None or node.out_version is not None:
+            _check_versions(node)
+        inputs = node.inputs
+        out = node.out
     if create_graph:
-        values, out = _tensor_values(node)
+        values, out = _tensor_values(node, inputs, out)
     else:
         values = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        out = node.out
+        if isinstance(out, Tensor):
+            out = out._data
     if op.n_outputs != 1:
         g = _multi_output_grads(node, grads, create_graph)
     params = node.params
@@ -298,16 +324,39 @@ def _apply_rules(node, grads, math, create_graph):
     return results
 
 
-def _tensor_values(node):
+def _apply_observed(node, grads, math, create_graph, anomaly, log):
+    """``_apply_rules`` watched by anomaly detection and/or an explain log."""
+    if anomaly:
+        from .anomaly_mode import check_nan, forward_trace_warning
+
+        try:
+            results = _apply_rules(node, grads, math, create_graph)
+            if anomaly_state[1]:
+                check_nan(node, results)
+        except Exception:
+            forward_trace_warning(node)
+            raise
+    else:
+        results = _apply_rules(node, grads, math, create_graph)
+    if log is not None:
+        log.record_node(node, grads, results)
+    return results
+
+
+def _tensor_values(node, inputs, out):
     """The node's inputs and output as Tensors, for rules that record a graph."""
     values = [
         x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else Tensor._make(x)
-        for x in node.inputs
+        for x in inputs
     ]
-    out = node.out
-    if out is not None:
+    if out is not None and not isinstance(out, Tensor):
         if node.op.n_outputs == 1:
-            out = Tensor._make(out, True, node)
+            if _forward_level[0] >= 0 and any(tangent_of(v) is not None for v in values):
+                # forward-over-reverse (jacfwd of a gradient): recompute the output from the
+                # inputs so that it carries their tangents, which the stored array cannot
+                out = apply(node.op, tuple(values), node.params)
+            else:
+                out = Tensor._make(out, True, node)
         else:
             out = tuple(
                 Tensor._make(o, o.dtype.kind == "f", node if o.dtype.kind == "f" else None, i)
@@ -458,6 +507,8 @@ def _free(node) -> None:
         node.release()  # a custom autograd.Function drops its saved tensors
         return
     node.freed = True
+    if node.packed is not None:
+        node.packed.freed = True
     op = node.op
     if op.n_outputs is None:
         # a variable number of outputs: keep their count and shapes (zero-cost placeholders)

@@ -28,5 +28,4 @@ __all__ = [
     name
     for family in (arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape)
     for name in family.__all__
-] + ["REGISTRY", "Arg", "Op", "Sample", "apply", "inplace", "ones_like", "zeros_like",
-     "to_dtype"]
+] + ["REGISTRY", "Arg", "Op", "Sample", "apply", "inplace", "ones_like", "zeros_like", "to_dtype"]
