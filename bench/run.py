@@ -130,6 +130,47 @@ def w4_numpy(repeats=200):
     return y
 
 
+# ----------------------------------------------------------------------------- W6
+
+
+def _double_function(lib):
+    class Double(lib.autograd.Function):
+        """y = 2x written as a custom Function (forward and backward by hand)."""
+
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * 2
+
+    return Double
+
+
+def w6_function(lib, repeats=200):
+    """50 custom ``Function.apply`` calls (y = 2x) on (8, 8), sum, backward."""
+    double = _double_function(lib)
+    x = lib.ones(8, 8, requires_grad=True)
+    for _ in range(repeats):
+        y = x
+        for _ in range(W4_OPS):
+            y = double.apply(y)
+        y.sum().backward()
+    return x.grad
+
+
+def w6_builtin(lib, repeats=200):
+    """The same chain with the built-in op (y = x * 2)."""
+    x = lib.ones(8, 8, requires_grad=True)
+    for _ in range(repeats):
+        y = x
+        for _ in range(W4_OPS):
+            y = y * 2
+        y.sum().backward()
+    return x.grad
+
+
 # ----------------------------------------------------------------------------- driver
 
 
@@ -147,6 +188,14 @@ WORKLOADS = {
         "torch": lambda: w4_framework(torch),
         "numpy": w4_numpy,
         # report microseconds per op (forward + backward for the frameworks)
+        "unit": ("us/op", 1e6 / (W4_OPS * 200)),
+    },
+    "W6": {
+        "title": f"Function.apply overhead: {W4_OPS} custom Functions (y = 2x) on (8, 8) + "
+        "backward, x200; 'numpy' here is tracegrad's built-in op (y = x * 2)",
+        "tracegrad": lambda: w6_function(tracegrad),
+        "torch": lambda: w6_function(torch),
+        "numpy": lambda: w6_builtin(tracegrad),
         "unit": ("us/op", 1e6 / (W4_OPS * 200)),
     },
 }

@@ -98,13 +98,20 @@ class BackwardCFunction(FunctionCtx, Node):
             raise RuntimeError(FREED_MESSAGE)
         tensors = []
         for g, (shape, dtype) in zip(grads, self._outputs_meta, strict=True):
-            if g is None and self._materialize_grads:
-                g = np.zeros(shape, dtype)
-            if g is not None and not isinstance(g, Tensor):
-                g = Tensor._make(g if type(g) is np.ndarray else np.asarray(g))
+            if g is None:
+                if self._materialize_grads:
+                    g = Tensor._make(np.zeros(shape, dtype))
+            elif type(g) is np.ndarray:
+                g = Tensor._make(g)
+            elif not isinstance(g, Tensor):
+                g = Tensor._make(np.asarray(g))
             tensors.append(g)
-        with grad_mode.set_grad_enabled(create_graph):
+        enabled = grad_mode._state[0]
+        grad_mode._state[0] = create_graph  # the user's backward records only if asked
+        try:
             results = self._function.backward(self, *tensors)
+        finally:
+            grad_mode._state[0] = enabled
         if not isinstance(results, tuple):
             results = (results,)
         expected = len(self.next_functions)
@@ -129,7 +136,7 @@ class BackwardCFunction(FunctionCtx, Node):
                     f"position {i + 1}, but the corresponding forward input was not a Variable"
                 )
             shape, dtype = meta
-            if tuple(g.shape) != shape:
+            if g._data.shape != shape:
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {i} - "
                     f"got {list(g.shape)} but expected shape compatible with {list(shape)}"
@@ -174,6 +181,12 @@ class FunctionMeta(type):
         backward_class = type(name + "Backward", (BackwardCFunction,), {"_function": cls})
         cls._backward_cls = backward_class
         super().__init__(name, bases, namespace)
+        # torch 2 style: forward(*args) plus setup_context(ctx, inputs, output)
+        cls._uses_setup_context = "setup_context" in namespace or any(
+            "setup_context" in vars(base) and base.__name__ != "Function"
+            for base in cls.__mro__[1:]
+            if isinstance(base, FunctionMeta)
+        )
 
 
 class Function(metaclass=FunctionMeta):
@@ -218,54 +231,36 @@ class Function(metaclass=FunctionMeta):
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and record the node whose backward is ``backward``."""
         ctx = cls._backward_cls()
-        tensor_args = [a for a in args if isinstance(a, Tensor)]
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        uses_setup_context = cls.setup_context is not Function.setup_context
-        with grad_mode.no_grad():
-            if uses_setup_context:
+        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+        ctx.needs_input_grad = needs
+        enabled = grad_mode._state[0]
+        grad_mode._state[0] = False  # forward's own operations are not recorded
+        try:
+            if cls._uses_setup_context:
                 outputs = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, outputs)
             else:
                 outputs = cls.forward(ctx, *args, **kwargs)
-        record = grad_mode.is_grad_enabled() and any(t.requires_grad for t in tensor_args)
+        finally:
+            grad_mode._state[0] = enabled
+        if not (enabled and True in needs):
+            return outputs
         single = not isinstance(outputs, tuple)
         output_tuple = (outputs,) if single else outputs
-        if not record:
-            return outputs
         ctx.next_functions = tuple(
-            edge_of(a) if isinstance(a, Tensor) and a.requires_grad else (None, 0) for a in args
+            [edge_of(a) if need else (None, 0) for a, need in zip(args, needs, strict=True)]
         )
         ctx._inputs_meta = tuple(
-            (tuple(a.shape), a.dtype) if isinstance(a, Tensor) else None for a in args
+            [(a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args]
         )
         ctx._outputs_meta = tuple(
-            (tuple(o.shape), o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
-            for o in output_tuple
+            [
+                (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
+                for o in output_tuple
+            ]
         )
         ctx.inputs = ()
-        dirty = {id(t) for t in ctx._dirty}
-        non_differentiable = {id(t) for t in ctx._non_differentiable}
-        results = []
-        for i, output in enumerate(output_tuple):
-            if not isinstance(output, Tensor):
-                results.append(output)
-                continue
-            if id(output) in non_differentiable or not output.dtype.is_floating_point:
-                results.append(output)
-                continue
-            if id(output) not in dirty and any(output is a for a in tensor_args):
-                # an input returned as it is: the output is a new tensor sharing its memory
-                shared = Tensor._make(output._data)
-                shared._version = output._version
-                output = shared
-            elif id(output) in dirty and output.grad_fn is None and output.requires_grad:
-                raise RuntimeError(
-                    "a leaf Variable that requires grad is being used in an in-place operation."
-                )
-            output.grad_fn = ctx
-            output._output_nr = i
-            output._requires_grad = True
-            results.append(output)
+        results = [_connect(ctx, i, output, args) for i, output in enumerate(output_tuple)]
         return results[0] if single else tuple(results)
 
     @classmethod
@@ -274,6 +269,29 @@ class Function(metaclass=FunctionMeta):
             "You must implement the jvp function for custom autograd.Function to use it with "
             "forward mode AD."
         )
+
+
+def _connect(ctx, index, output, args):
+    """Make ``output`` the ``index``-th output of the node ``ctx`` (if differentiable)."""
+    if not isinstance(output, Tensor) or not output.dtype.is_floating_point:
+        return output
+    if ctx._non_differentiable and any(output is t for t in ctx._non_differentiable):
+        return output
+    dirty = ctx._dirty and any(output is t for t in ctx._dirty)
+    if dirty:
+        if output.grad_fn is None and output._requires_grad:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+    elif any(output is a for a in args):
+        # an input returned as it is: the output is a new tensor sharing its memory
+        shared = Tensor._make(output._data)
+        shared._version = output._version
+        output = shared
+    output.grad_fn = ctx
+    output._output_nr = index
+    output._requires_grad = True
+    return output
 
 
 class InplaceFunction(Function):
