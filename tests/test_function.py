@@ -193,3 +193,55 @@ def non_differentiable_output(torch):
 )
 def test_custom_function_matches_torch(scenario):
     assert_same(scenario)
+
+
+def custom_jvp(torch):
+    import importlib
+
+    forward_ad = importlib.import_module(torch.__name__ + ".autograd.forward_ad")
+
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_forward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            raise RuntimeError("not used")
+
+        @staticmethod
+        def jvp(ctx, x_t):
+            (x,) = ctx.saved_tensors
+            return 2 * x * x_t
+
+    x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
+    with forward_ad.dual_level():
+        dual = forward_ad.make_dual(x, torch.tensor([1.0, 0.5, 0.0], dtype=torch.float64))
+        out = Square.apply(dual)
+        return repr(forward_ad.unpack_dual(out).tangent)
+
+
+def dirty_and_materialize(torch):
+    class AddOneInPlace(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            ctx.set_materialize_grads(False)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    leaf = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = leaf * 1
+    z = AddOneInPlace.apply(y)
+    (z * 3).sum().backward()
+    return [repr(z), z is y, repr(leaf.grad), type(z.grad_fn).__name__]
+
+
+@pytest.mark.parametrize("scenario", [custom_jvp, dirty_and_materialize])
+def test_custom_function_forward_mode_and_dirty(scenario):
+    assert_same(scenario)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from . import grad_mode
+from . import forward_ad, grad_mode
 from .graph import FREED_MESSAGE, Node, edge_of
 
 
@@ -83,6 +83,8 @@ class BackwardCFunction(FunctionCtx, Node):
         """The tensors given to ``save_for_backward``, checked for in-place changes."""
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
+        if not self._saved and "_saved_for_forward" in self.__dict__:
+            return self._saved_for_forward  # inside jvp: what save_for_forward kept
         for t, version in zip(self._saved, self._saved_versions, strict=True):
             if t is not None and t._version[0] != version:
                 from .engine import _version_error
@@ -233,6 +235,15 @@ class Function(metaclass=FunctionMeta):
         ctx = cls._backward_cls()
         needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         ctx.needs_input_grad = needs
+        tangents = None
+        if forward_ad._state[0] >= 0:
+            tangents = [forward_ad.tangent_of(a) for a in args]
+            if any(t is not None for t in tangents):
+                # forward AD: the Function's own jvp gives the tangent, so forward runs on
+                # plain tensors (its inner operations must not propagate tangents)
+                args = tuple(_primal(a) for a in args)
+            else:
+                tangents = None
         enabled = grad_mode._state[0]
         grad_mode._state[0] = False  # forward's own operations are not recorded
         try:
@@ -243,6 +254,8 @@ class Function(metaclass=FunctionMeta):
                 outputs = cls.forward(ctx, *args, **kwargs)
         finally:
             grad_mode._state[0] = enabled
+        if tangents is not None:
+            _attach_jvp(cls, ctx, outputs, tangents)
         if not (enabled and True in needs):
             return outputs
         single = not isinstance(outputs, tuple)
@@ -269,6 +282,38 @@ class Function(metaclass=FunctionMeta):
             "You must implement the jvp function for custom autograd.Function to use it with "
             "forward mode AD."
         )
+
+
+def _primal(x):
+    if isinstance(x, Tensor) and forward_ad.tangent_of(x) is not None:
+        return forward_ad.unpack_dual(x).primal
+    return x
+
+
+def _attach_jvp(cls, ctx, outputs, tangents):
+    """Give the outputs the tangents computed by the Function's ``jvp`` static method."""
+    if "jvp" not in vars(cls) and not any("jvp" in vars(b) for b in cls.__mro__[1:-2]):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD."
+        )
+    from .. import _creation
+
+    filled = (
+        [
+            t if t is not None else (_creation.zeros_like(a) if isinstance(a, Tensor) else None)
+            for t, a in zip(tangents, ctx._jvp_inputs, strict=True)
+        ]
+        if hasattr(ctx, "_jvp_inputs")
+        else list(tangents)
+    )
+    result = cls.jvp(ctx, *filled)
+    single = not isinstance(outputs, tuple)
+    output_tuple = (outputs,) if single else outputs
+    result_tuple = (result,) if not isinstance(result, tuple) else result
+    for output, tangent in zip(output_tuple, result_tuple, strict=False):
+        if isinstance(output, Tensor) and tangent is not None:
+            forward_ad.attach(output, tangent)
 
 
 def _connect(ctx, index, output, args):
