@@ -93,6 +93,8 @@ from . import _random as random  # noqa: E402 - torch.random.manual_seed and the
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from . import func  # noqa: E402 - torch.func: grad, vjp, jvp, jacrev, vmap ...
+from .serialization import load, save  # noqa: E402
+from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,5 @@
+"""torch.utils: data loading utilities."""
+
+from . import data
+
+__all__ = ["data"]
