@@ -20,19 +20,25 @@ from .._tensor import Size, Tensor
 from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
-from ..ops._registry import apply
+from ..autograd import grad_mode
+from ..ops._registry import Arg, Op, Sample, apply
 from ..ops.index import one_hot
 
 __all__ = [
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "bilinear",
     "cross_entropy",
     "dropout",
     "elu",
+    "embedding",
     "gelu",
     "hardtanh",
+    "huber_loss",
+    "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -46,6 +52,7 @@ __all__ = [
     "relu6",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
     "softplus",
     "tanh",
@@ -821,3 +828,387 @@ def pad(input, pad, mode="constant", value=None):
             )
     fill = 0.0 if value is None else value
     return apply(nn_ops.CONSTANT_PAD, (input,), (tuple(pairs), fill))
+
+
+# ---------------------------------------------------------------------------- robust losses
+#
+# Registry ops of their own: PyTorch names their nodes (SmoothL1LossBackward0,
+# HuberLossBackward0). With d = x − y:
+#   smooth_l1: ℓ = d²/(2β) for |d| < β, |d| − β/2 otherwise; ∂ℓ/∂x = d/β or sign(d)
+#   huber:     ℓ = d²/2 for |d| < δ, δ(|d| − δ/2) otherwise; ∂ℓ/∂x = d or δ sign(d)
+
+
+def _smooth_l1_forward(xp, a, b, reduction, beta):
+    d = np.abs(a - b)
+    return nn_ops._reduce_array(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def _smooth_l1_local(m, t, a, b, beta):
+    d = a - b
+    return m.where(m.abs(d) < beta, d / beta, m.sign(d)) * t
+
+
+def _huber_forward(xp, a, b, reduction, delta):
+    d = np.abs(a - b)
+    return nn_ops._reduce_array(
+        np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction
+    )
+
+
+def _huber_local(m, t, a, b, delta):
+    d = a - b
+    return m.where(m.abs(d) < delta, d, delta * m.sign(d)) * t
+
+
+def _robust_jvp(local):
+    def jvp(m, tangents, a, b, out, reduction, parameter):
+        total = None
+        for tangent, sign in zip(tangents, (1, -1), strict=False):
+            if tangent is None:
+                continue
+            term = local(m, tangent, a, b, parameter) * sign
+            total = term if total is None else total + term
+        return nn_ops._reduce(m, total, reduction)
+
+    return jvp
+
+
+def _robust_samples(name, parameter, values):
+    def call(torch, a, b, **kwargs):
+        return getattr(_functional_of(torch), name)(a, b, **kwargs)
+
+    return [
+        Sample(
+            (nn_ops.X, nn_ops.X),
+            {"reduction": reduction, parameter: value},
+            call=call,
+            note=f"{reduction} {parameter}={value}",
+        )
+        for reduction, value in zip(("mean", "sum", "none"), values, strict=True)
+    ]
+
+
+def _functional_of(module):
+    return module.nn.functional
+
+
+SMOOTH_L1_LOSS = Op(
+    "smooth_l1_loss",
+    "SmoothL1LossBackward0",
+    forward=_smooth_l1_forward,
+    vjp=(
+        lambda m, g, a, b, out, reduction, beta: _smooth_l1_local(
+            m, nn_ops._spread(m, g, a.shape, reduction), a, b, beta
+        ),
+        lambda m, g, a, b, out, reduction, beta: (
+            -_smooth_l1_local(m, nn_ops._spread(m, g, b.shape, reduction), a, b, beta)
+        ),
+    ),
+    jvp=_robust_jvp(_smooth_l1_local),
+    samples=_robust_samples("smooth_l1_loss", "beta", (1.0, 0.5, 2.0)),
+)
+
+HUBER_LOSS = Op(
+    "huber_loss",
+    "HuberLossBackward0",
+    forward=_huber_forward,
+    vjp=(
+        lambda m, g, a, b, out, reduction, delta: _huber_local(
+            m, nn_ops._spread(m, g, a.shape, reduction), a, b, delta
+        ),
+        lambda m, g, a, b, out, reduction, delta: (
+            -_huber_local(m, nn_ops._spread(m, g, b.shape, reduction), a, b, delta)
+        ),
+    ),
+    jvp=_robust_jvp(_huber_local),
+    samples=_robust_samples("huber_loss", "delta", (1.0, 0.5, 2.0)),
+)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    r"""Smooth L1 loss: :math:`\ell_n = 0.5 d_n^2 / \beta` if :math:`|d_n| < \beta`,
+    :math:`|d_n| - 0.5 \beta` otherwise (:math:`d = x - y`); ``beta=0`` is ``l1_loss``.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(1.3125)
+    """
+    _warn_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    input, target = _broadcast_pair(input, target)
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    input, target = _promote_pair(input, target)
+    return apply(SMOOTH_L1_LOSS, (input, target), (reduction, float(beta)))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    r"""Huber loss: :math:`\ell_n = 0.5 d_n^2` if :math:`|d_n| < \delta`,
+    :math:`\delta (|d_n| - 0.5 \delta)` otherwise (:math:`d = x - y`).
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.huber_loss(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(1.3125)
+    """
+    _warn_size(input, target)
+    reduction = _reduction(reduction)
+    input, target = _broadcast_pair(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    input, target = _promote_pair(input, target)
+    if weight is not None:
+        losses = apply(HUBER_LOSS, (input, target), ("none", float(delta)))
+        return _weighted_reduce(losses, weight, reduction)
+    return apply(HUBER_LOSS, (input, target), (reduction, float(delta)))
+
+
+_KL_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    r"""The Kullback-Leibler divergence of ``target`` from ``input`` (log-probabilities):
+    :math:`\ell = y (\log y - x)`, or :math:`e^{y} (y - x)` with ``log_target``.
+
+    Composed as PyTorch composes it (``xlogy(y, y) - y * x``), so the nodes are torch's.
+    ``reduction='batchmean'`` divides the sum by the batch size; ``'mean'`` (the default)
+    divides by the element count and warns.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> p = torch.tensor([[0.5, 0.5]])
+        >>> torch.nn.functional.kl_div(p.log(), p, reduction="batchmean")
+        tensor(0.)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(None, size_average, reduce)
+    else:
+        if reduction == "mean":
+            warnings.warn(_KL_MEAN_WARNING, stacklevel=2)
+        if reduction not in ("batchmean", "none", "mean", "sum"):
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        loss = ops.exp(target) * (target - input)
+    else:
+        zero = ops.zeros_like(target)
+        safe = ops.where(target == 0, ops.ones_like(target), target)
+        loss = ops.where(target == 0, zero, target * ops.log(safe)) - target * input
+    if reduction == "batchmean":
+        reduced = loss.sum()
+        return reduced / input.size()[0] if input.dim() != 0 else reduced
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- embedding
+
+
+def _embedding_vjp(m, g, weight, indices, out, padding_idx):
+    flat_indices = m.reshape(indices, (-1,))
+    flat_g = m.reshape(g, (-1, weight.shape[-1]))
+    if padding_idx is not None:
+        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
+        flat_g = m.where(keep, flat_g, 0 * flat_g)
+    return m.index_add(m.zeros(tuple(weight.shape), g), 0, flat_indices, flat_g)
+
+
+def _embedding_jvp(m, tangents, weight, indices, out, padding_idx):
+    flat_indices = m.reshape(indices, (-1,))
+    rows = m.index_select(tangents[0], 0, flat_indices)
+    if padding_idx is not None:
+        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
+        rows = m.where(keep, rows, 0 * rows)
+    return m.reshape(rows, tuple(out.shape))
+
+
+EMBEDDING = Op(
+    "embedding",
+    "EmbeddingBackward0",
+    forward=lambda xp, weight, indices, padding_idx: weight[indices],
+    vjp=(_embedding_vjp, None),
+    jvp=_embedding_jvp,
+    # padding_idx is left out: its row's zero gradient is a convention, not the derivative
+    # (tests/test_nn_layers.py checks it against torch)
+    samples=[
+        Sample(
+            (Arg((5, 3)), Arg((2, 4), 0, 5, "int64")),
+            call=lambda torch, w, i: _functional_of(torch).embedding(i, w),
+            note="2-d indices",
+        ),
+    ],
+)
+
+
+def embedding(
+    input,
+    weight,
+    padding_idx=None,
+    max_norm=None,
+    norm_type=2.0,
+    scale_grad_by_freq=False,
+    sparse=False,
+):
+    r"""Rows of ``weight`` picked by the indices ``input``: the output has shape
+    ``input.shape + (embedding_dim,)``. The row ``padding_idx`` gets no gradient.
+
+    ``max_norm``, ``scale_grad_by_freq`` and ``sparse`` are not implemented.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> w = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+        >>> torch.nn.functional.embedding(torch.tensor([1, 0, 1]), w)
+        tensor([[2., 3.],
+                [0., 1.],
+                [2., 3.]])
+    """
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError(
+            "tracegrad's embedding implements neither max_norm, scale_grad_by_freq nor sparse"
+        )
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = weight.size(0) + padding_idx
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got torch.{_type_word(input.dtype)}Tensor instead (while "
+            "checking arguments for embedding)"
+        )
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    data = input._data
+    if data.size and (data.min() < 0 or data.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    return apply(EMBEDDING, (weight, input), (padding_idx,))
+
+
+# ---------------------------------------------------------------------------- normalization
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    r"""Normalize over the last ``len(normalized_shape)`` dims:
+    :math:`y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} \gamma + \beta`
+    (biased variance), composed from mean, var and rsqrt.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.functional.layer_norm(torch.tensor([[1.0, 3.0]]), (2,))
+        tensor([[-1.0000,  1.0000]])
+    """
+    if not isinstance(normalized_shape, list | tuple | Size):
+        raise TypeError(
+            "layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+            f"{type(normalized_shape).__name__}"
+        )
+    shape = tuple(normalized_shape)
+    k = len(shape)
+    if k == 0:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
+            "least one element, but got normalized_shape = []"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                f"shape {list(t.shape)} and normalized_shape = {list(shape)}"
+            )
+    if input.dim() < k or tuple(input.shape[input.dim() - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(n) for n in shape)}], but got input of size"
+            f"{list(input.shape)}"
+        )
+    dims = tuple(range(input.dim() - k, input.dim()))
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    output = centered * ops.rsqrt(var + eps)
+    if weight is not None:
+        output = output * weight
+    if bias is not None:
+        output = output + bias
+    return output
+
+
+def batch_norm(
+    input,
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training=False,
+    momentum=0.1,
+    eps=1e-5,
+):
+    r"""Normalize every channel (dim 1) with the batch statistics (``training``) or the
+    running ones: :math:`y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}}
+    \gamma + \beta`. In training the running estimates, when given, are updated in
+    place: :math:`r \leftarrow (1 - m) r + m s`, with the unbiased batch variance.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> x = torch.tensor([[1.0], [3.0]])
+        >>> torch.nn.functional.batch_norm(x, None, None, training=True)
+        tensor([[-1.0000],
+                [ 1.0000]])
+    """
+    if input.dim() < 2:
+        # torch reads the channel count as input.size(1)
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    channels = input.shape[1]
+    if training:
+        size = list(input.shape)
+        count = size[0] * math.prod(size[2:])
+        if count == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size "
+                f"{input.size()}"
+            )
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is not None and t.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    view = [1] * input.dim()
+    view[1] = channels
+    if training or running_mean is None or running_var is None:
+        dims = (0, *range(2, input.dim()))
+        mean = input.mean(dims, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(dims, keepdim=True)
+        output = centered * ops.rsqrt(var + eps)
+        if training and running_mean is not None and running_var is not None:
+            n = input.numel() // channels
+            with grad_mode.no_grad():
+                batch_mean = mean.detach().reshape(channels)
+                unbiased = var.detach().reshape(channels) * (n / (n - 1))
+                running_mean.copy_(momentum * batch_mean + (1 - momentum) * running_mean)
+                running_var.copy_(momentum * unbiased + (1 - momentum) * running_var)
+    else:
+        output = (input - running_mean.reshape(view)) * ops.rsqrt(running_var.reshape(view) + eps)
+    if weight is not None:
+        output = output * weight.reshape(view)
+    if bias is not None:
+        output = output + bias.reshape(view)
+    return output

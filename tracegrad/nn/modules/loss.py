@@ -9,9 +9,12 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "HuberLoss",
+    "KLDivLoss",
     "L1Loss",
     "MSELoss",
     "NLLLoss",
+    "SmoothL1Loss",
 ]
 
 
@@ -306,3 +309,99 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, pos_weight=self.pos_weight, reduction=self.reduction
         )
+
+
+class SmoothL1Loss(_Loss):
+    r"""A squared term if the absolute element-wise error falls below ``beta`` and an L1
+    term otherwise:
+
+    .. math::
+        l_n = \begin{cases} 0.5 (x_n - y_n)^2 / beta, & |x_n - y_n| < beta \\
+        |x_n - y_n| - 0.5 * beta, & \text{otherwise} \end{cases}
+
+    Args:
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        beta (float, optional): the threshold at which to change between L1 and L2 loss;
+            non-negative. Default: 1.0
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.SmoothL1Loss()(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(1.3125)
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(
+        self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    r"""A squared term if the absolute element-wise error falls below ``delta`` and a
+    delta-scaled L1 term otherwise:
+
+    .. math::
+        l_n = \begin{cases} 0.5 (x_n - y_n)^2, & |x_n - y_n| < delta \\
+        delta * (|x_n - y_n| - 0.5 * delta), & \text{otherwise} \end{cases}
+
+    Args:
+        reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        delta (float, optional): the threshold; positive. Default: 1.0
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.HuberLoss(delta=2.0)(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(2.0625)
+    """
+
+    __constants__ = ["reduction", "delta"]
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    r"""The Kullback-Leibler divergence loss: for log-probabilities :math:`x` and a
+    target :math:`y` (probabilities, or log-probabilities with ``log_target``),
+
+    .. math::
+        l_n = y_n (\log y_n - x_n).
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the mathematical KL
+    divergence); ``'mean'``, the default, divides by the element count and warns.
+
+    Args:
+        reduction (str, optional): ``'none'`` | ``'batchmean'`` | ``'sum'`` | ``'mean'``.
+            Default: ``'mean'``
+        log_target (bool, optional): whether the target is in log space. Default: ``False``
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> p = torch.tensor([[0.5, 0.5]])
+        >>> torch.nn.KLDivLoss(reduction="batchmean")(p.log(), p)
+        tensor(0.)
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(
+        self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
