@@ -490,7 +490,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                     raise RuntimeError(
                         f"DataLoader timed out after {self._timeout} seconds"
                     ) from None
-                failed = [w.pid for w in self._workers if not w.is_alive()]
+                # a worker that ended normally (exit code 0) is not a failure: it may have
+                # finished its share of an IterableDataset while this process waited
+                failed = [w.pid for w in self._workers if not w.is_alive() and w.exitcode != 0]
                 if failed:
                     self._shutdown_workers()
                     pids = ", ".join(str(p) for p in failed)
