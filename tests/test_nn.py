@@ -1387,6 +1387,8 @@ def test_training_loop_with_optim_matches_torch():
 
 
 SCHEMES = [
+    "tensor_manual.py",
+    "tensor_optim.py",
     "nn_mse_loss.py",
     "nn_sequential.py",
     "nn_optim.py",
