@@ -22,99 +22,107 @@ from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, _InfiniteConstantSampler
 
 # ----------------------------------------------------------------------------------- collate
+#
+# Collating turns a list of samples into one batch with the same structure: tensors,
+# arrays and numbers become one stacked tensor, mappings and sequences are collated field
+# by field, strings stay a list. ``collate_fn_map`` maps leaf types to the function that
+# batches them, which is how ``default_collate`` is built and how users extend it.
 
-np_str_obj_array_pattern = re.compile(r"[SaUO]")
+_TEXT_OR_OBJECT_DTYPE = re.compile(r"[SaUO]")  # NumPy kinds that cannot become a tensor
 
 default_collate_err_msg_format = (
     "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 )
 
 
+def _leaf_function(elem, collate_fn_map):
+    """The collate function registered for ``elem``'s type (exact type first)."""
+    if collate_fn_map is None:
+        return None
+    function = collate_fn_map.get(type(elem))
+    if function is not None:
+        return function
+    for leaf_type, candidate in collate_fn_map.items():
+        if isinstance(elem, leaf_type):
+            return candidate
+    return None
+
+
+def _rebuild(container, items):
+    """A container like ``container`` holding ``items``; a plain list or dict when its type
+    cannot be built from one (torch's fallback)."""
+    kind = type(container)
+    try:
+        if isinstance(container, collections.abc.Mapping):
+            if isinstance(container, collections.abc.MutableMapping):
+                result = copy.copy(container)
+                result.update(items)
+                return result
+            return kind(items)
+        if isinstance(container, collections.abc.MutableSequence):
+            result = copy.copy(container)
+            result[:] = items
+            return result
+        return kind(items)
+    except TypeError:
+        return dict(items) if isinstance(container, collections.abc.Mapping) else list(items)
+
+
 def collate(batch, *, collate_fn_map=None):
-    """Collate ``batch`` recursively, dispatching leaf types through ``collate_fn_map``."""
-    elem = batch[0]
-    elem_type = type(elem)
-    if collate_fn_map is not None:
-        if elem_type in collate_fn_map:
-            return collate_fn_map[elem_type](batch, collate_fn_map=collate_fn_map)
-        for collate_type in collate_fn_map:
-            if isinstance(elem, collate_type):
-                return collate_fn_map[collate_type](batch, collate_fn_map=collate_fn_map)
-
-    if isinstance(elem, collections.abc.Mapping):
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update(
-                    {
-                        key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
-                        for key in elem
-                    }
-                )
-                return clone
-            return elem_type(
-                {
-                    key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
-                    for key in elem
-                }
-            )
-        except TypeError:
-            return {
-                key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem
-            }
-    elif isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return elem_type(
-            *(collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch))
+    """Collate ``batch`` (a list of samples) recursively into one batched structure."""
+    first = batch[0]
+    function = _leaf_function(first, collate_fn_map)
+    if function is not None:
+        return function(batch, collate_fn_map=collate_fn_map)
+    if isinstance(first, collections.abc.Mapping):
+        fields = {
+            key: collate([sample[key] for sample in batch], collate_fn_map=collate_fn_map)
+            for key in first
+        }
+        return _rebuild(first, fields)
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # a namedtuple
+        return type(first)(
+            *(collate(list(column), collate_fn_map=collate_fn_map) for column in zip(*batch))
         )
-    elif isinstance(elem, collections.abc.Sequence):
-        it = iter(batch)
-        elem_size = len(next(it))
-        if not all(len(e) == elem_size for e in it):
+    if isinstance(first, collections.abc.Sequence):
+        if any(len(sample) != len(first) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = list(zip(*batch))
-        if isinstance(elem, tuple):
-            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
-        try:
-            if isinstance(elem, collections.abc.MutableSequence):
-                clone = copy.copy(elem)
-                for i, samples in enumerate(transposed):
-                    clone[i] = collate(samples, collate_fn_map=collate_fn_map)
-                return clone
-            return elem_type(
-                [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
-            )
-        except TypeError:
-            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
-
-    raise TypeError(default_collate_err_msg_format.format(elem_type))
+        columns = [collate(list(column), collate_fn_map=collate_fn_map) for column in zip(*batch)]
+        return columns if isinstance(first, tuple) else _rebuild(first, columns)
+    raise TypeError(default_collate_err_msg_format.format(type(first)))
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
+    """Tensors: stacked along a new first dimension."""
     from ... import stack
 
     return stack(batch, 0)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):
-    elem = batch[0]
-    if np_str_obj_array_pattern.search(elem.dtype.str) is not None:
-        raise TypeError(default_collate_err_msg_format.format(elem.dtype))
-    return collate([as_tensor(b) for b in batch], collate_fn_map=collate_fn_map)
+    """NumPy arrays: converted to tensors, then stacked (text and object arrays refused)."""
+    if _TEXT_OR_OBJECT_DTYPE.search(batch[0].dtype.str) is not None:
+        raise TypeError(default_collate_err_msg_format.format(batch[0].dtype))
+    return collate([as_tensor(array) for array in batch], collate_fn_map=collate_fn_map)
 
 
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
+    """NumPy scalars: one tensor of their dtype."""
     return as_tensor(np.asarray(batch))
 
 
 def collate_float_fn(batch, *, collate_fn_map=None):
+    """Python floats: a float64 tensor (not the default dtype), as torch does."""
     return tensor(batch, dtype=float64)
 
 
 def collate_int_fn(batch, *, collate_fn_map=None):
+    """Python ints (and bools): an int64 (or bool) tensor."""
     return tensor(batch)
 
 
 def collate_str_fn(batch, *, collate_fn_map=None):
+    """Strings and bytes: kept as a list."""
     return batch
 
 
@@ -135,40 +143,23 @@ def default_collate(batch):
 
 
 def default_convert(data):
-    """Convert NumPy arrays (also nested in mappings and sequences) to tensors."""
-    elem_type = type(data)
+    """Convert NumPy arrays (also nested in mappings and sequences) to tensors, without
+    batching (what the DataLoader uses when ``batch_size=None``)."""
     if isinstance(data, Tensor):
         return data
-    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
-        if (
-            elem_type.__name__ == "ndarray"
-            and np_str_obj_array_pattern.search(data.dtype.str) is not None
-        ):
+    kind = type(data)
+    if kind.__module__ == "numpy" and kind.__name__ not in ("str_", "string_"):
+        if isinstance(data, np.ndarray) and _TEXT_OR_OBJECT_DTYPE.search(data.dtype.str):
             return data
         return as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update({key: default_convert(data[key]) for key in data})
-                return clone
-            return elem_type({key: default_convert(data[key]) for key in data})
-        except TypeError:
-            return {key: default_convert(data[key]) for key in data}
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return elem_type(*(default_convert(d) for d in data))
+        return _rebuild(data, {key: default_convert(value) for key, value in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # a namedtuple
+        return kind(*(default_convert(item) for item in data))
     if isinstance(data, tuple):
-        return [default_convert(d) for d in data]
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        try:
-            if isinstance(data, collections.abc.MutableSequence):
-                clone = copy.copy(data)
-                for i, d in enumerate(data):
-                    clone[i] = default_convert(d)
-                return clone
-            return elem_type([default_convert(d) for d in data])
-        except TypeError:
-            return [default_convert(d) for d in data]
+        return [default_convert(item) for item in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, str | bytes):
+        return _rebuild(data, [default_convert(item) for item in data])
     return data
 
 
