@@ -187,7 +187,8 @@ def get_worker_info():
 
 
 def _generate_state(base_seed, worker_id):
-    """The NumPy seed torch gives a worker (a port of torch's ``_generate_state``)."""
+    """The NumPy seed torch gives a worker: NumPy's SeedSequence hashing of (worker id,
+    base seed), so that a worker's np.random draws are the ones it has under torch."""
     init_a, mult_a, init_b, mult_b = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
     mix_mult_l, mix_mult_r, xshift, mask32 = 0xCA01F9DD, 0x4973F715, 16, 0xFFFFFFFF
     entropy = [worker_id, base_seed & mask32, base_seed >> 32, 0]
