@@ -2,7 +2,7 @@
 float64 network in both libraries and must follow the same parameter trajectory (relative
 error at most 1e-10 over 100 steps), keep a ``state_dict`` of the same structure, resume
 from it exactly, and print the same repr; the schedulers must give the same learning
-rates; LBFGS must agree on the Rosenbrock function."""
+rates."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def structure(obj):
     if isinstance(obj, (torch.Tensor, tracegrad.Tensor)):
         return "Tensor", str(obj.dtype).replace("torch.", ""), tuple(obj.shape)
     if isinstance(obj, float):
-        return "float"  # values may differ in the last bits (LBFGS's t, prev_loss)
+        return "float"
     if isinstance(obj, int | bool | str) or obj is None:
         return type(obj).__name__, obj
     return type(obj).__name__
@@ -304,71 +304,6 @@ def test_load_state_dict_restores_options():
     assert all(a is b for a, b in zip(optimizer.param_groups[0]["params"], params))
 
 
-# ----------------------------------------------------------------------------- LBFGS
-
-
-def rosenbrock(lib, xy):
-    return (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
-
-
-# Rosenbrock's valley is ill conditioned: torch's fused multiply-add in ``p.add_(d,
-# alpha=t)`` rounds differently from a multiply then add in the last bit, and over a few
-# hundred iterations that grows past 1e-10; the runs stop before (tracegrad matches torch
-# bit for bit when the update is computed with an exact fused multiply-add)
-@pytest.mark.parametrize(
-    ("kwargs", "steps"),
-    [
-        ({"lr": 0.1}, 4),
-        ({"lr": 1, "line_search_fn": "strong_wolfe"}, 8),
-        ({"lr": 1, "history_size": 3, "max_iter": 5, "line_search_fn": "strong_wolfe"}, 3),
-        ({"lr": 0.05, "history_size": 2, "max_iter": 7}, 8),
-    ],
-    ids=["fixed-step", "strong-wolfe", "short-history-wolfe", "short-history"],
-)
-def test_lbfgs_on_rosenbrock(kwargs, steps):
-    def run(lib):
-        xy = lib.tensor([-1.5, 2.0], dtype=lib.float64, requires_grad=True)
-        optimizer = lib.optim.LBFGS([xy], **kwargs)
-
-        def closure():
-            optimizer.zero_grad()
-            loss = rosenbrock(lib, xy)
-            loss.backward()
-            return loss
-
-        trajectory, losses = [], []
-        for _ in range(steps):
-            losses.append(optimizer.step(closure).item())
-            trajectory.append([xy.detach().numpy().copy()])
-        return trajectory, losses, optimizer
-
-    ours, our_losses, our_optimizer = run(tracegrad)
-    theirs, their_losses, their_optimizer = run(torch)
-    assert_trajectories_agree(ours, theirs)
-    np.testing.assert_allclose(our_losses, their_losses, rtol=RTOL, atol=1e-12)
-    assert structure(our_optimizer.state_dict()) == structure(their_optimizer.state_dict())
-    assert repr(our_optimizer) == repr(their_optimizer)
-    state = our_optimizer.state_dict()["state"][0]
-    assert state["func_evals"] == their_optimizer.state_dict()["state"][0]["func_evals"]
-    assert state["n_iter"] == their_optimizer.state_dict()["state"][0]["n_iter"]
-
-
-def test_lbfgs_converges_with_strong_wolfe():
-    xy = tracegrad.tensor([-1.5, 2.0], dtype=tracegrad.float64, requires_grad=True)
-    optimizer = tracegrad.optim.LBFGS(
-        [xy], max_iter=100, tolerance_change=1e-14, line_search_fn="strong_wolfe"
-    )
-
-    def closure():
-        optimizer.zero_grad()
-        loss = rosenbrock(tracegrad, xy)
-        loss.backward()
-        return loss
-
-    optimizer.step(closure)
-    np.testing.assert_allclose(xy.detach().numpy(), [1.0, 1.0], atol=1e-8)
-
-
 # ----------------------------------------------------------------------------- behaviour
 
 
@@ -410,7 +345,6 @@ ERRORS = {
     "adamax-beta": _bad("Adamax", betas=(0.9, 1.0)),
     "nadam-momentum-decay": _bad("NAdam", momentum_decay=-0.1),
     "radam-eps": _bad("RAdam", eps=-0.1),
-    "lbfgs-lr": _bad("LBFGS", lr=-1),
     "empty": lambda lib: lib.optim.SGD([], lr=0.1),
     "tensor-params": lambda lib: lib.optim.SGD(lib.zeros(2, requires_grad=True), lr=0.1),
     "set-params": lambda lib: lib.optim.SGD(
@@ -419,9 +353,6 @@ ERRORS = {
     "not-a-tensor": lambda lib: lib.optim.SGD([1.0], lr=0.1),
     "non-leaf": lambda lib: lib.optim.SGD([lib.zeros(2, requires_grad=True) * 2], lr=0.1),
     "two-groups": lambda lib: _shared_param_groups(lib),
-    "lbfgs-groups": lambda lib: lib.optim.LBFGS(
-        [{"params": make_params(lib)[:1]}, {"params": make_params(lib)[1:]}]
-    ),
     "missing-required": lambda lib: _missing_params(lib),
     "duplicate-warning": lambda lib: len(_duplicate(lib).param_groups[0]["params"]),
     "names-mixed": lambda lib: lib.optim.SGD(
