@@ -1,4 +1,10 @@
-"""Datasets: map-style, iterable-style and their combinators (torch.utils.data.dataset)."""
+"""Datasets: what a DataLoader reads samples from.
+
+A *map-style* dataset answers ``dataset[i]`` for ``0 <= i < len(dataset)``; an
+*iterable-style* dataset yields its samples from ``iter(dataset)``. The classes below
+build datasets out of tensors (``TensorDataset``), out of other datasets (``Subset``,
+``ConcatDataset``, ``ChainDataset``) and split one at random (``random_split``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,10 @@ from ..._random import default_generator, randperm
 
 
 class Dataset:
-    """A map-style dataset: subclasses implement ``__getitem__`` (and usually ``__len__``)."""
+    """A map-style dataset: subclasses define ``__getitem__`` (and usually ``__len__``).
+
+    ``a + b`` is the concatenation of two datasets.
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -21,7 +30,7 @@ class Dataset:
 
 
 class IterableDataset(Dataset):
-    """An iterable-style dataset: subclasses implement ``__iter__``."""
+    """An iterable-style dataset: subclasses define ``__iter__``; ``a + b`` chains them."""
 
     def __iter__(self):
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
@@ -31,10 +40,19 @@ class IterableDataset(Dataset):
 
 
 class TensorDataset(Dataset):
-    """Samples are the rows of the given tensors, indexed along the first dimension."""
+    """Sample ``i`` is the tuple of row ``i`` of every tensor (all have as many rows).
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> data = torch.utils.data.TensorDataset(torch.arange(3), torch.arange(3) * 10)
+        >>> data[2]
+        (tensor(2), tensor(20))
+    """
 
     def __init__(self, *tensors) -> None:
-        if any(tensors[0].size(0) != tensor.size(0) for tensor in tensors):
+        rows = {tensor.size(0) for tensor in tensors}
+        if len(rows) > 1:
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors
 
@@ -46,25 +64,24 @@ class TensorDataset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The concatenation of several map-style datasets."""
+    """Several map-style datasets one after the other.
+
+    ``cumulative_sizes[k]`` is the number of samples in datasets ``0..k``: sample ``i``
+    lives in the first dataset whose cumulative size exceeds ``i``.
+    """
 
     @staticmethod
-    def cumsum(sequence):
-        r, s = [], 0
-        for e in sequence:
-            n = len(e)
-            r.append(n + s)
-            s += n
-        return r
+    def cumsum(sequence) -> list:
+        """The running totals of the lengths of ``sequence``'s datasets."""
+        return list(itertools.accumulate(len(dataset) for dataset in sequence))
 
     def __init__(self, datasets) -> None:
         super().__init__()
         self.datasets = list(datasets)
-        if len(self.datasets) == 0:
+        if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
-        for d in self.datasets:
-            if isinstance(d, IterableDataset):
-                raise AssertionError("ConcatDataset does not support IterableDataset")
+        if any(isinstance(dataset, IterableDataset) for dataset in self.datasets):
+            raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
     def __len__(self) -> int:
@@ -74,39 +91,35 @@ class ConcatDataset(Dataset):
         if idx < 0:
             if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
-            idx = len(self) + idx
-        dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
-        if dataset_idx == 0:
-            sample_idx = idx
-        else:
-            sample_idx = idx - self.cumulative_sizes[dataset_idx - 1]
-        return self.datasets[dataset_idx][sample_idx]
+            idx += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[which - 1] if which > 0 else 0
+        return self.datasets[which][idx - start]
 
 
 class ChainDataset(IterableDataset):
-    """The chaining of several iterable-style datasets."""
+    """Several iterable-style datasets, iterated one after the other."""
 
     def __init__(self, datasets) -> None:
         super().__init__()
         self.datasets = datasets
 
-    def __iter__(self):
-        for d in self.datasets:
-            if not isinstance(d, IterableDataset):
+    def _checked(self):
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
-            yield from d
+            yield dataset
+
+    def __iter__(self):
+        for dataset in self._checked():
+            yield from dataset
 
     def __len__(self) -> int:
-        total = 0
-        for d in self.datasets:
-            if not isinstance(d, IterableDataset):
-                raise AssertionError("ChainDataset only supports IterableDataset")
-            total += len(d)
-        return total
+        return sum(len(dataset) for dataset in self._checked())
 
 
 class Subset(Dataset):
-    """The elements of ``dataset`` at ``indices``."""
+    """The samples of ``dataset`` at positions ``indices``, in that order."""
 
     def __init__(self, dataset, indices) -> None:
         self.dataset = dataset
@@ -118,36 +131,47 @@ class Subset(Dataset):
         return self.dataset[self.indices[idx]]
 
     def __getitems__(self, indices):
-        if callable(getattr(self.dataset, "__getitems__", None)):
-            return self.dataset.__getitems__([self.indices[idx] for idx in indices])
-        return [self.dataset[self.indices[idx]] for idx in indices]
+        """A batch of samples; forwarded whole when the dataset can fetch batches."""
+        positions = [self.indices[i] for i in indices]
+        fetch_many = getattr(self.dataset, "__getitems__", None)
+        if callable(fetch_many):
+            return fetch_many(positions)
+        return [self.dataset[position] for position in positions]
 
     def __len__(self) -> int:
         return len(self.indices)
 
 
+def _lengths_from_fractions(total: int, fractions) -> list:
+    """Whole lengths for fractions summing to 1: each rounded down, then the samples left
+    over handed out one at a time from the first split on (PyTorch's rule)."""
+    lengths = []
+    for i, fraction in enumerate(fractions):
+        if not 0 <= fraction <= 1:
+            raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+        lengths.append(math.floor(total * fraction))
+    for i in range(total - sum(lengths)):
+        lengths[i % len(lengths)] += 1
+    for i, length in enumerate(lengths):
+        if length == 0:
+            warnings.warn(
+                f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                stacklevel=3,
+            )
+    return lengths
+
+
 def random_split(dataset, lengths, generator=default_generator):
-    """Split ``dataset`` into non-overlapping subsets of the given lengths or fractions."""
+    """Split ``dataset`` into non-overlapping random subsets of the given lengths (or
+    fractions of its length). The order comes from ``randperm`` on ``generator``, so a
+    seeded split is the one PyTorch makes."""
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
-        subset_lengths = []
-        for i, frac in enumerate(lengths):
-            if frac < 0 or frac > 1:
-                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
-            subset_lengths.append(math.floor(len(dataset) * frac))
-        remainder = len(dataset) - sum(subset_lengths)
-        for i in range(remainder):
-            subset_lengths[i % len(subset_lengths)] += 1
-        lengths = subset_lengths
-        for i, length in enumerate(lengths):
-            if length == 0:
-                warnings.warn(
-                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
-                    stacklevel=2,
-                )
+        lengths = _lengths_from_fractions(len(dataset), lengths)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = randperm(sum(lengths), generator=generator).tolist()
+    order = randperm(sum(lengths), generator=generator).tolist()
+    ends = itertools.accumulate(lengths)
     return [
-        Subset(dataset, indices[offset - length : offset])
-        for offset, length in zip(itertools.accumulate(lengths), lengths, strict=True)
+        Subset(dataset, order[end - length : end])
+        for end, length in zip(ends, lengths, strict=True)
     ]

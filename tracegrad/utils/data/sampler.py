@@ -56,26 +56,31 @@ class RandomSampler(Sampler):
             return len(self.data_source)
         return self._num_samples
 
+    def _epoch_generator(self):
+        """The generator of this epoch's draws: the given one, or (like torch) a fresh
+        one seeded with a 64-bit number drawn from the default generator."""
+        if self.generator is not None:
+            return self.generator
+        seed = int(empty((), dtype=int64).random_().item())
+        generator = _random.Generator()
+        generator.manual_seed(seed)
+        return generator
+
     def __iter__(self):
-        n = len(self.data_source)
-        if self.generator is None:
-            seed = int(empty((), dtype=int64).random_().item())
-            generator = _random.Generator()
-            generator.manual_seed(seed)
-        else:
-            generator = self.generator
+        size = len(self.data_source)
+        generator = self._epoch_generator()
         if self.replacement:
-            for _ in range(self.num_samples // 32):
-                yield from _random.randint(
-                    high=n, size=(32,), dtype=int64, generator=generator
-                ).tolist()
-            yield from _random.randint(
-                high=n, size=(self.num_samples % 32,), dtype=int64, generator=generator
-            ).tolist()
-        else:
-            for _ in range(self.num_samples // n):
-                yield from _random.randperm(n, generator=generator).tolist()
-            yield from _random.randperm(n, generator=generator).tolist()[: self.num_samples % n]
+            # with replacement: indices drawn 32 at a time, then the remainder
+            full_blocks, rest = divmod(self.num_samples, 32)
+            for count in [32] * full_blocks + [rest]:
+                draws = _random.randint(high=size, size=(count,), dtype=int64, generator=generator)
+                yield from draws.tolist()
+            return
+        # without replacement: whole permutations, then the start of one more
+        whole, rest = divmod(self.num_samples, size)
+        for _ in range(whole):
+            yield from _random.randperm(size, generator=generator).tolist()
+        yield from _random.randperm(size, generator=generator).tolist()[:rest]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -120,10 +125,10 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        rand_tensor = _random.multinomial(
+        drawn = _random.multinomial(
             self.weights, self.num_samples, self.replacement, generator=self.generator
         )
-        yield from iter(rand_tensor.tolist())
+        yield from drawn.tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -144,16 +149,12 @@ class BatchSampler(Sampler):
         self.drop_last = drop_last
 
     def __iter__(self):
-        sampler_iter = iter(self.sampler)
-        if self.drop_last:
-            args = [sampler_iter] * self.batch_size
-            for batch_droplast in zip(*args, strict=False):
-                yield [*batch_droplast]
-        else:
-            batch = [*itertools.islice(sampler_iter, self.batch_size)]
-            while batch:
-                yield batch
-                batch = [*itertools.islice(sampler_iter, self.batch_size)]
+        indices = iter(self.sampler)
+        while True:
+            batch = list(itertools.islice(indices, self.batch_size))
+            if not batch or (self.drop_last and len(batch) < self.batch_size):
+                return
+            yield batch
 
     def __len__(self) -> int:
         if self.drop_last:
