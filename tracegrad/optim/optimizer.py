@@ -1,29 +1,32 @@
-"""The base class of the optimizers: parameter groups, per-parameter state, hooks and
-``state_dict``, with PyTorch's behaviour and formats.
+"""The ``Optimizer`` base class that every optimizer in ``tracegrad.optim`` builds on,
+and the small helpers those optimizers share.
 
-An optimizer holds
+An optimizer holds its parameters in *param groups*: dicts with a ``"params"`` list and
+the options (``lr``, ``momentum`` ...) that apply to those parameters. Options a group
+leaves out come from ``defaults``. Per-parameter buffers live in ``state``, a
+``defaultdict(dict)`` keyed by the parameter tensor itself.
 
-* ``param_groups``: a list of dicts, each with its ``"params"`` (a list of tensors) and
-  its options (``lr``, ``momentum``, ...), filled from ``defaults`` where not given;
-* ``state``: a ``defaultdict(dict)`` keyed by parameter tensor, holding what the update
-  rule carries from one step to the next (momentum buffers, running averages, a step
-  counter as a 0-d tensor);
-* ``defaults``: the options given to the constructor.
+``state_dict()`` replaces every parameter by a position number (counted through all the
+groups in order), so a checkpoint can be loaded into a fresh optimizer built over new
+parameter objects in the same layout::
 
-Subclasses implement ``step``; it runs under ``no_grad`` (``_use_grad``) and updates the
-parameters in place, so ``w`` keeps its identity and ``w.grad`` its meaning.
+    >>> import tracegrad as torch
+    >>> w = torch.zeros(2, requires_grad=True)
+    >>> optimizer = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+    >>> optimizer.state_dict()["param_groups"][0]["params"]
+    [0]
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
 import warnings
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
 from copy import deepcopy
-from itertools import chain
+from functools import wraps
 from typing import Any
 
+from .. import _creation
 from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -34,9 +37,21 @@ __all__ = [
     "register_optimizer_step_pre_hook",
 ]
 
+_DUPLICATE_PARAMS_WARNING = (
+    "optimizer contains a parameter group with duplicate parameters; in future, this will "
+    "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information"
+)
+_MIXED_NAMES_MESSAGE = (
+    "all optimizer params should be with/without names. Some param names are missing"
+)
+_GROUP_NAMES_MESSAGE = (
+    "all optimizer param groups should be with/without names. "
+    "cannot add param group {} names to the optimizer"
+)
+
 
 class _RequiredParameter:
-    """Marks an option without a default value (torch's ``optim.optimizer.required``)."""
+    """Type of :data:`required`, the default of an option every group must set itself."""
 
     def __repr__(self) -> str:
         return "<required parameter>"
@@ -45,41 +60,31 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+# ----------------------------------------------------------------------------- hooks
+
+
 class RemovableHandle:
-    """What the ``register_*_hook`` methods return: ``handle.remove()`` unregisters."""
+    """What the ``register_*_hook`` functions give back: ``remove()`` unregisters the hook,
+    and so does leaving a ``with`` block over the handle."""
 
-    _next_id = 0
+    _ids = itertools.count()
 
-    def __init__(self, hooks: dict):
-        self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
+    def __init__(self, hooks: OrderedDict) -> None:
+        self.hooks = hooks
+        self.id = next(RemovableHandle._ids)
 
     def remove(self) -> None:
-        self._hooks.pop(self.id, None)
+        self.hooks.pop(self.id, None)
 
-    def __enter__(self):
+    def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info) -> None:
         self.remove()
 
 
-_global_optimizer_pre_hooks: OrderedDict[int, Any] = OrderedDict()
-_global_optimizer_post_hooks: OrderedDict[int, Any] = OrderedDict()
-
-
-def register_optimizer_step_pre_hook(hook) -> RemovableHandle:
-    """Register ``hook(optimizer, args, kwargs)`` to run before every optimizer's step."""
-    return _add_hook(_global_optimizer_pre_hooks, hook)
-
-
-def register_optimizer_step_post_hook(hook) -> RemovableHandle:
-    """Register ``hook(optimizer, args, kwargs)`` to run after every optimizer's step."""
-    return _add_hook(_global_optimizer_post_hooks, hook)
-
-
 def _add_hook(hooks: OrderedDict, hook, prepend: bool = False) -> RemovableHandle:
+    """Store ``hook`` in ``hooks`` (first when ``prepend``) under a fresh handle."""
     handle = RemovableHandle(hooks)
     hooks[handle.id] = hook
     if prepend:
@@ -87,130 +92,207 @@ def _add_hook(hooks: OrderedDict, hook, prepend: bool = False) -> RemovableHandl
     return handle
 
 
-def _use_grad(step):
-    """Run ``step`` with graph recording off, or on for ``differentiable=True`` (torch's
-    ``_use_grad_for_differentiable``)."""
+# hooks that run around the step of every optimizer
+_all_optimizers_pre_hooks: OrderedDict = OrderedDict()
+_all_optimizers_post_hooks: OrderedDict = OrderedDict()
 
-    @functools.wraps(step)
-    def run(self, *args, **kwargs):
-        previous = grad_mode._state[0]
-        grad_mode._state[0] = bool(self.defaults.get("differentiable", False))
+
+def register_optimizer_step_pre_hook(hook) -> RemovableHandle:
+    """Run ``hook(optimizer, args, kwargs)`` before the ``step`` of any optimizer."""
+    return _add_hook(_all_optimizers_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook) -> RemovableHandle:
+    """Run ``hook(optimizer, args, kwargs)`` after the ``step`` of any optimizer."""
+    return _add_hook(_all_optimizers_post_hooks, hook)
+
+
+def _run_step_pre_hooks(optimizer: Optimizer, step, args: tuple, kwargs: dict):
+    """Call the pre-step hooks; one may return ``(args, kwargs)`` to replace the call's."""
+    hooks = [*_all_optimizers_pre_hooks.values(), *optimizer._step_pre_hooks.values()]
+    for hook in hooks:
+        result = hook(optimizer, args, kwargs)
+        if result is None:
+            continue
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise RuntimeError(
+                f"{step} must return None or a tuple of (new_args, new_kwargs), but got {result}."
+            )
+        args, kwargs = result
+    return args, kwargs
+
+
+def _run_step_post_hooks(optimizer: Optimizer, args: tuple, kwargs: dict) -> None:
+    hooks = [*optimizer._step_post_hooks.values(), *_all_optimizers_post_hooks.values()]
+    for hook in hooks:
+        hook(optimizer, args, kwargs)
+
+
+def _with_step_hooks(step):
+    """Wrap a subclass's ``step`` so that the step hooks run around it.
+
+    The hooks see the call's arguments with the optimizer first, as torch passes them.
+    A ``step`` reached through ``super().step()`` from another hooked step runs bare.
+    """
+
+    @wraps(step)
+    def hooked_step(self, *args, **kwargs):
+        if self.__dict__.get("_stepping", False):
+            return step(self, *args, **kwargs)
+        self._stepping = True
+        try:
+            args, kwargs = _run_step_pre_hooks(self, step, (self, *args), kwargs)
+            result = step(*args, **kwargs)
+            _run_step_post_hooks(self, args, kwargs)
+            return result
+        finally:
+            self._stepping = False
+
+    hooked_step._runs_step_hooks = True
+    return hooked_step
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _use_grad(step):
+    """Decorate ``step`` to run without graph recording, unless the optimizer was built
+    with ``differentiable=True``; the caller's grad mode comes back afterwards."""
+
+    @wraps(step)
+    def step_in_grad_mode(self, *args, **kwargs):
+        previous = grad_mode.is_grad_enabled()
+        grad_mode.set_grad_enabled(bool(self.defaults.get("differentiable", False)))
         try:
             return step(self, *args, **kwargs)
         finally:
-            grad_mode._state[0] = previous
+            grad_mode.set_grad_enabled(previous)
 
-    return run
+    return step_in_grad_mode
 
 
 def _evaluate(closure):
-    """The loss from ``closure()``, evaluated with graph recording on (or None)."""
+    """The loss from ``closure()`` (run with graph recording on), or None without one."""
     if closure is None:
         return None
-    previous = grad_mode._state[0]
-    grad_mode._state[0] = True
-    try:
+    with grad_mode.enable_grad():
         return closure()
-    finally:
-        grad_mode._state[0] = previous
 
 
 def _get_value(x):
-    """A 0-d tensor as a Python number (step counters, products); other values as given."""
+    """A step counter (or any one-element tensor) as a Python number."""
     return x.item() if isinstance(x, Tensor) else x
 
 
 def _to_scalar(x):
-    """A hyper-parameter as a plain number: a one-element tensor gives its value."""
+    """An option that may be given as a tensor (``lr``, ``betas``) as a Python number."""
     return x.item() if isinstance(x, Tensor) else x
 
 
-def _get_scalar_dtype():
-    """The dtype of step counters: float64 under a float64 default dtype, else float32."""
-    return dtypes.float64 if dtypes.get_default_dtype() is dtypes.float64 else dtypes.float32
+def _get_scalar_dtype(is_fused=None):
+    """The dtype of step counters: float64 when that is the default dtype, else float32."""
+    del is_fused  # one kind of step in tracegrad
+    if dtypes.get_default_dtype() is dtypes.float64:
+        return dtypes.float64
+    return dtypes.float32
 
 
 def _step_counter(value: float = 0.0) -> Tensor:
-    """A fresh step counter: a 0-d tensor, as torch keeps it in ``state["step"]``."""
-    from .._creation import tensor
-
-    return tensor(value, dtype=_get_scalar_dtype())
+    """A zero-dimensional tensor counting the steps taken, as torch keeps in ``state``."""
+    return _creation.tensor(value, dtype=_get_scalar_dtype())
 
 
 def _check_lr(lr) -> None:
+    """Reject a negative learning rate, or a tensor one with more than one element."""
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
+    if lr < 0.0:
+        raise ValueError(f"Invalid learning rate: {_to_scalar(lr)}")
 
 
 def _check_fused(fused, foreach, differentiable) -> None:
-    if fused:
-        if differentiable:
-            raise RuntimeError("`fused` does not support `differentiable`")
-        if foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    """``fused`` is accepted for compatibility, but not with the options torch forbids."""
+    if not fused:
+        return
+    if differentiable:
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 def _typename(obj) -> str:
-    """torch.typename: ``torch.FloatTensor`` for tensors, else the qualified type name."""
+    """How torch names a value's type in messages: ``torch.FloatTensor``, ``float``."""
     if isinstance(obj, Tensor):
         return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = type(obj).__module__ or ""
-        qualname = type(obj).__qualname__
-    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
+    cls = type(obj)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _cast_to_param(param: Tensor, value, key=None):
+    """A loaded state value made to fit ``param``: its tensors, at any depth of dicts,
+    lists and tuples, take the dtype of a floating ``param``; ``step`` counters keep
+    theirs."""
+    if isinstance(value, Tensor):
+        if key == "step" or not param.is_floating_point():
+            return value
+        return value.to(dtype=param.dtype)
+    if isinstance(value, dict):
+        return {k: _cast_to_param(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_to_param(param, v, key) for v in value)
+    return value
+
+
+# ----------------------------------------------------------------------------- Optimizer
 
 
 class Optimizer:
     r"""Base class for all optimizers.
 
-    .. warning::
-        Parameters need to be specified as collections that have a deterministic
-        ordering that is consistent between runs. Examples of objects that don't
-        satisfy those properties are sets and iterators over values of dictionaries.
-
     Args:
-        params (iterable): an iterable of :class:`Tensor` s, of ``(name, tensor)`` pairs,
-            or of :class:`dict` s (parameter groups, each with its own options).
-            Specifies what Tensors should be optimized.
-        defaults (dict): a dict containing default values of optimization options
-            (used when a parameter group doesn't specify them).
+        params (iterable): the tensors to optimize, ``(name, tensor)`` pairs, or dicts
+            that each define a param group (a ``"params"`` entry and its own options).
+        defaults (dict): the value of each option for groups that do not set it;
+            :data:`required` marks an option without a default.
+
+    A subclass implements :meth:`step`; the step hooks run around it by themselves.
     """
 
     def __init__(self, params, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
-        self._optimizer_step_pre_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._optimizer_step_post_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._optimizer_state_dict_pre_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._optimizer_state_dict_post_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._optimizer_load_state_dict_pre_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._optimizer_load_state_dict_post_hooks: OrderedDict[int, Any] = OrderedDict()
-        self._patch_step_function()
-
+        self._init_hooks()
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors "
-                "or dicts, but got " + _typename(params)
+                f"or dicts, but got {_typename(params)}"
             )
-
-        self.state: defaultdict[Tensor, Any] = defaultdict(dict)
+        self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
-
-        param_groups = list(params)
-        if len(param_groups) == 0:
+        groups = list(params)
+        if not groups:
             raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(param_groups[0], dict):
-            param_groups = [{"params": param_groups}]
-        for param_group in param_groups:
-            self.add_param_group(param_group)
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
 
-    # ----------------------------------------------------------------- pickling, repr
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if callable(step) and not getattr(step, "_runs_step_hooks", False):
+            cls.step = _with_step_hooks(step)
+
+    def _init_hooks(self) -> None:
+        self._step_pre_hooks: OrderedDict = OrderedDict()
+        self._step_post_hooks: OrderedDict = OrderedDict()
+        self._state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._load_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._load_state_dict_post_hooks: OrderedDict = OrderedDict()
+
+    # pickling and copying keep the options and the state, not the hooks
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -221,344 +303,254 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        for name in (
-            "_optimizer_step_pre_hooks",
-            "_optimizer_step_post_hooks",
-            "_optimizer_state_dict_pre_hooks",
-            "_optimizer_state_dict_post_hooks",
-            "_optimizer_load_state_dict_pre_hooks",
-            "_optimizer_load_state_dict_post_hooks",
-        ):
-            if name not in self.__dict__:
-                setattr(self, name, OrderedDict())
-        self._patch_step_function()
-        self.defaults.setdefault("differentiable", False)
+        if "_step_pre_hooks" not in self.__dict__:
+            self._init_hooks()
 
     def __repr__(self) -> str:
-        format_string = self.__class__.__name__ + " ("
-        for i, group in enumerate(self.param_groups):
-            format_string += "\n"
-            format_string += f"Parameter Group {i}\n"
-            for key in sorted(group.keys()):
-                if key != "params":
-                    format_string += f"    {key}: {group[key]}\n"
-        format_string += ")"
-        return format_string
+        blocks = [_describe_group(index, group) for index, group in enumerate(self.param_groups)]
+        if not blocks:
+            return f"{type(self).__name__} (\n)"
+        return f"{type(self).__name__} (\n" + "\n\n".join(blocks) + "\n)"
 
-    # ----------------------------------------------------------------- step hooks
-
-    @staticmethod
-    def profile_hook_step(func):
-        """Wrap a ``step`` so that the registered step pre- and post-hooks run around it."""
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            self = args[0]
-            for pre_hook in chain(
-                _global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()
-            ):
-                result = pre_hook(self, args, kwargs)
-                if result is not None:
-                    if isinstance(result, tuple) and len(result) == 2:
-                        args, kwargs = result
-                    else:
-                        raise RuntimeError(
-                            f"{func} must return None or a tuple of (new_args, new_kwargs), "
-                            f"but got {result}."
-                        )
-            out = func(*args, **kwargs)
-            for post_hook in chain(
-                self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()
-            ):
-                post_hook(self, args, kwargs)
-            return out
-
-        return wrapper
-
-    def _patch_step_function(self) -> None:
-        hooked = getattr(self.__class__.step, "hooked", None)
-        if not hooked:
-            self.__class__.step = self.profile_hook_step(self.__class__.step)
-            self.__class__.step.hooked = True
+    # ------------------------------------------------------------------------- hooks
 
     def register_step_pre_hook(self, hook) -> RemovableHandle:
-        """Register ``hook(optimizer, args, kwargs) -> None or (args, kwargs)`` to run
-        before each :meth:`step`."""
-        return _add_hook(self._optimizer_step_pre_hooks, hook)
+        """Run ``hook(optimizer, args, kwargs)`` before each :meth:`step`; returning
+        ``(new_args, new_kwargs)`` changes what the step is called with."""
+        return _add_hook(self._step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook) -> RemovableHandle:
-        """Register ``hook(optimizer, args, kwargs)`` to run after each :meth:`step`."""
-        return _add_hook(self._optimizer_step_post_hooks, hook)
+        """Run ``hook(optimizer, args, kwargs)`` after each :meth:`step`."""
+        return _add_hook(self._step_post_hooks, hook)
 
     def register_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
-        """Register ``hook(optimizer)`` to run before :meth:`state_dict`."""
-        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+        """Run ``hook(optimizer)`` before :meth:`state_dict` builds its result."""
+        return _add_hook(self._state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
-        """Register ``hook(optimizer, state_dict) -> state_dict or None`` to run after
-        :meth:`state_dict`."""
-        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+        """Run ``hook(optimizer, state_dict)`` on the result of :meth:`state_dict`; a
+        returned dict replaces it."""
+        return _add_hook(self._state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
-        """Register ``hook(optimizer, state_dict) -> state_dict or None`` to run before
-        :meth:`load_state_dict`."""
-        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+        """Run ``hook(optimizer, state_dict)`` before :meth:`load_state_dict` reads the
+        dict; a returned dict is loaded instead."""
+        return _add_hook(self._load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook, prepend: bool = False) -> RemovableHandle:
-        """Register ``hook(optimizer)`` to run after :meth:`load_state_dict`."""
-        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+        """Run ``hook(optimizer)`` once :meth:`load_state_dict` has loaded."""
+        return _add_hook(self._load_state_dict_post_hooks, hook, prepend)
 
-    # ----------------------------------------------------------------- state_dict
+    # ------------------------------------------------------------------------- state_dict
 
     def state_dict(self) -> dict[str, Any]:
-        r"""Return the state of the optimizer as a :class:`dict`.
+        """The optimizer's state as a dict with two entries.
 
-        It contains two entries:
+        * ``"state"``: the per-parameter state, keyed by each parameter's position,
+          counted through all the groups in order;
+        * ``"param_groups"``: the groups' options, with ``"params"`` holding positions.
 
-        * ``state``: a dict holding the current optimization state, keyed by the index
-          of each parameter (counting through all groups in order). Its values are the
-          optimizer's own tensors, not copies: ``copy.deepcopy`` or ``tracegrad.save``
-          the dict to keep a snapshot.
-        * ``param_groups``: a list of dicts, one per parameter group, with the group's
-          options and ``"params"``, the list of its parameters' indices.
-
-        Example::
-
-            >>> import tracegrad as torch
-            >>> w = torch.zeros(2, requires_grad=True)
-            >>> torch.optim.SGD([w], lr=0.1).state_dict()["param_groups"][0]["params"]
-            [0]
+        The state's buffers are the optimizer's own tensors, not copies.
         """
-        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
-            pre_hook(self)
-
-        param_mappings: dict[int, int] = {}
-        start_index = 0
-
-        def pack_group(group: dict[str, Any]) -> dict[str, Any]:
-            nonlocal start_index
-            packed = {k: v for k, v in group.items() if k != "params"}
-            param_mappings.update(
-                {
-                    id(p): i
-                    for i, p in enumerate(group["params"], start_index)
-                    if id(p) not in param_mappings
-                }
-            )
-            packed["params"] = [param_mappings[id(p)] for p in group["params"]]
-            start_index += len(packed["params"])
-            return packed
-
-        param_groups = [pack_group(g) for g in self.param_groups]
-        packed_state = {
-            (param_mappings[id(k)] if isinstance(k, Tensor) else k): v
-            for k, v in self.state.items()
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self)
+        position: dict[int, int] = {}
+        groups, first = [], 0
+        for group in self.param_groups:
+            groups.append(_pack_group(group, position, first))
+            first += len(group["params"])
+        state = {
+            position[id(key)] if isinstance(key, Tensor) else key: value
+            for key, value in self.state.items()
         }
-        state_dict = {"state": packed_state, "param_groups": param_groups}
-
-        for post_hook in self._optimizer_state_dict_post_hooks.values():
-            result = post_hook(self, state_dict)
-            if result is not None:
-                state_dict = result
-        return state_dict
-
-    @staticmethod
-    def _process_value_according_to_param_policy(param, value, param_id, param_groups, key):
-        # step counters keep their dtype; other state follows the parameter's float dtype
-        if key == "step":
-            return value
-        if param.is_floating_point():
-            return value.to(dtype=param.dtype)
-        return value
+        result = {"state": state, "param_groups": groups}
+        for hook in self._state_dict_post_hooks.values():
+            returned = hook(self, result)
+            if returned is not None:
+                result = returned
+        return result
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        r"""Load the optimizer state.
+        """Take over the state and the group options of ``state_dict``, as made by
+        :meth:`state_dict`, keeping this optimizer's parameter objects.
 
-        Args:
-            state_dict (dict): optimizer state. Should be an object returned from a call
-                to :meth:`state_dict`.
-
-        .. warning::
-            Make sure this method is called after initializing a learning-rate scheduler,
-            as calling it beforehand will overwrite the loaded learning rates.
+        The groups must match this optimizer's in number and size. Loaded tensors take
+        the dtype of a floating-point parameter, except the ``step`` counters.
         """
-        state_dict = state_dict.copy()
-        for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
-            result = pre_hook(self, state_dict)
-            if result is not None:
-                state_dict = result
-
-        groups = self.param_groups
+        state_dict = dict(state_dict)
+        for hook in self._load_state_dict_pre_hooks.values():
+            returned = hook(self, state_dict)
+            if returned is not None:
+                state_dict = returned
         saved_groups = deepcopy(state_dict["param_groups"])
-
-        if len(groups) != len(saved_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups")
-        param_lens = (len(g["params"]) for g in groups)
-        saved_lens = (len(g["params"]) for g in saved_groups)
-        if any(p_len != s_len for p_len, s_len in zip(param_lens, saved_lens)):
-            raise ValueError(
-                "loaded state dict contains a parameter group that doesn't match the size "
-                "of optimizer's group"
-            )
-
-        id_map = dict(
-            zip(
-                chain.from_iterable(g["params"] for g in saved_groups),
-                chain.from_iterable(g["params"] for g in groups),
-            )
-        )
-
-        def _cast(param, value, param_id=None, param_groups=None, key=None):
-            if isinstance(value, Tensor):
-                return Optimizer._process_value_according_to_param_policy(
-                    param, value, param_id, param_groups, key
-                )
-            if isinstance(value, dict):
-                return {
-                    k: _cast(param, v, param_id=param_id, param_groups=param_groups, key=k)
-                    for k, v in value.items()
-                }
-            if isinstance(value, Iterable) and not isinstance(value, str):
-                return type(value)(
-                    _cast(param, v, param_id=param_id, param_groups=param_groups) for v in value
-                )
-            return value
-
-        state: defaultdict[Tensor, dict[Any, Any]] = defaultdict(dict)
-        for k, v in state_dict["state"].items():
-            if k in id_map:
-                param = id_map[k]
-                state[param] = _cast(param, v, param_id=k, param_groups=state_dict["param_groups"])
+        self._check_layout(saved_groups)
+        param_at = {
+            index: param
+            for saved, group in zip(saved_groups, self.param_groups)
+            for index, param in zip(saved["params"], group["params"])
+        }
+        state: defaultdict = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in param_at:
+                state[param_at[key]] = _cast_to_param(param_at[key], value)
             else:
-                state[k] = v
+                state[key] = value
+        groups = [
+            _restore_group(saved, group) for saved, group in zip(saved_groups, self.param_groups)
+        ]
+        self.__setstate__({"state": state, "param_groups": groups})
+        for hook in self._load_state_dict_post_hooks.values():
+            hook(self)
 
-        def update_group(group: dict[str, Any], new_group: dict[str, Any]) -> dict[str, Any]:
-            new_group["params"] = group["params"]
-            if "param_names" in group and "param_names" not in new_group:
-                new_group["param_names"] = group["param_names"]
-            return new_group
+    def _check_layout(self, saved_groups: list[dict[str, Any]]) -> None:
+        """Raise unless the saved groups have as many parameters as ours, group by group."""
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        for saved, group in zip(saved_groups, self.param_groups):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the "
+                    "size of optimizer's group"
+                )
 
-        param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
-        self.__setstate__({"state": state, "param_groups": param_groups})
-
-        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
-            post_hook(self)
-
-    # ----------------------------------------------------------------- gradients, step
+    # ------------------------------------------------------------------------- stepping
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        r"""Reset the gradients of all optimized :class:`Tensor` s.
+        """Clear the gradients of all optimized parameters.
 
         Args:
-            set_to_none (bool, optional): instead of setting to zero, set the grads to
-                None (default: ``True``). With ``None`` gradients an optimizer skips the
-                parameter altogether, while zero gradients still take a step (which
-                moves a parameter under weight decay or momentum).
+            set_to_none (bool): drop the ``.grad`` tensors (the default) instead of
+                filling them with zeros in place.
         """
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if set_to_none:
+                    param.grad = None
+                else:
+                    _zero_in_place(param.grad)
 
     def step(self, closure=None):
-        r"""Perform a single optimization step to update the parameters.
+        """Update the parameters once; each optimizer implements it.
 
         Args:
-            closure (Callable): a closure that reevaluates the model and returns the loss.
-                Optional for most optimizers.
+            closure (Callable, optional): recomputes the loss and its gradients, and
+                returns the loss.
         """
         raise NotImplementedError
 
-    def add_param_group(self, param_group: dict[str, Any]) -> None:
-        r"""Add a param group to the :class:`Optimizer` s ``param_groups``.
+    # ------------------------------------------------------------------------- groups
 
-        This can be useful when fine tuning a pre-trained network as frozen layers can be
-        made trainable and added to the :class:`Optimizer` as training progresses.
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options; options it does not set are
+        taken from ``defaults``. Useful to start training frozen layers part-way.
 
         Args:
-            param_group (dict): specifies what Tensors should be optimized along with
-                group specific optimization options.
+            param_group (dict): the parameters under ``"params"``, and any options.
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
-
+        _set_params_and_names(param_group)
+        self._check_params(param_group["params"])
+        self._fill_defaults(param_group)
         params = param_group["params"]
-        if isinstance(params, Tensor):
-            param_group["params"] = [params]
-        elif isinstance(params, set):
-            raise TypeError(
-                "optimizer parameters need to be organized in ordered collections, but the "
-                "ordering of tensors in sets will change between runs. Please use a list "
-                "instead."
-            )
-        else:
-            param_group["params"] = list(params)
+        if len({id(param) for param in params}) != len(params):
+            warnings.warn(_DUPLICATE_PARAMS_WARNING, stacklevel=3)
+        self._check_names_match(param_group)
+        self._check_disjoint(params)
+        self.param_groups.append(param_group)
 
-        extracted_param_tensors = []
-        extracted_param_names = []
-        for param in param_group["params"]:
-            if isinstance(param, tuple):
-                extracted_param_names.append(param[0])
-                extracted_param_tensors.append(param[1])
-            else:
-                extracted_param_tensors.append(param)
-        param_group["params"] = extracted_param_tensors
-        if len(extracted_param_names) != 0:
-            if len(extracted_param_names) == len(extracted_param_tensors):
-                param_group["param_names"] = extracted_param_names
-            else:
-                raise ValueError(
-                    "all optimizer params should be with/without names. Some param names "
-                    "are missing"
-                )
-
-        for param in param_group["params"]:
+    def _check_params(self, params: list) -> None:
+        """Only tensors, and only leaves unless the optimizer is differentiable."""
+        differentiable = self.defaults.get("differentiable", False)
+        for param in params:
             if not isinstance(param, Tensor):
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
                     + _typename(param)
                 )
-            if not self.defaults.get("differentiable", None) and not (
-                param.is_leaf or param.retains_grad
-            ):
+            if not differentiable and not (param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 
+    def _fill_defaults(self, param_group: dict[str, Any]) -> None:
         for name, default in self.defaults.items():
-            if default is required and name not in param_group:
+            if name in param_group:
+                continue
+            if default is required:
                 raise ValueError(
                     "parameter group didn't specify a value of required optimization "
                     f"parameter {name}"
                 )
-            param_group.setdefault(name, default)
+            param_group[name] = default
 
-        params = param_group["params"]
-        if len(params) != len({id(p) for p in params}):
-            warnings.warn(
-                "optimizer contains a parameter group with duplicate parameters; in future, "
-                "this will cause an error; see github.com/pytorch/pytorch/issues/40967 for "
-                "more information",
-                stacklevel=3,
-            )
-
-        param_set: set[int] = set()
+    def _check_names_match(self, param_group: dict[str, Any]) -> None:
+        """All groups name their parameters, or none does."""
+        named = "param_names" in param_group
         for group in self.param_groups:
-            param_set.update(id(p) for p in group["params"])
-            if ("param_names" in param_group) != ("param_names" in group):
-                current_group_txt = (
-                    "with names" if "param_names" in param_group else "without names"
-                )
-                raise ValueError(
-                    "all optimizer param groups should be with/without names. "
-                    f"cannot add param group {current_group_txt} to the optimizer"
-                )
-        if not param_set.isdisjoint(id(p) for p in param_group["params"]):
+            if ("param_names" in group) != named:
+                raise ValueError(_GROUP_NAMES_MESSAGE.format("with" if named else "without"))
+
+    def _check_disjoint(self, params: list) -> None:
+        taken = {id(param) for group in self.param_groups for param in group["params"]}
+        if any(id(param) in taken for param in params):
             raise ValueError("some parameters appear in more than one parameter group")
 
-        self.param_groups.append(param_group)
+
+def _describe_group(index: int, group: dict[str, Any]) -> str:
+    """One group's block in the optimizer's repr: its options, sorted by name."""
+    lines = [f"Parameter Group {index}"]
+    lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+    return "\n".join(lines)
+
+
+def _pack_group(group: dict[str, Any], position: dict[int, int], first: int) -> dict[str, Any]:
+    """``group`` with its parameters replaced by positions, numbered from ``first``;
+    ``position`` (parameter id to position) learns this group's parameters."""
+    for offset, param in enumerate(group["params"]):
+        position[id(param)] = first + offset
+    packed = {key: value for key, value in group.items() if key != "params"}
+    packed["params"] = [position[id(param)] for param in group["params"]]
+    return packed
+
+
+def _restore_group(saved: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """A loaded group: the saved options over the current group's parameters (and the
+    current names, when the saved group has none)."""
+    restored = dict(saved)
+    restored["params"] = current["params"]
+    if "param_names" in current and "param_names" not in saved:
+        restored["param_names"] = current["param_names"]
+    return restored
+
+
+def _set_params_and_names(param_group: dict[str, Any]) -> None:
+    """Turn the group's ``"params"`` into a list of tensors; ``(name, tensor)`` pairs
+    leave their names under ``"param_names"``."""
+    params = param_group["params"]
+    if isinstance(params, Tensor):
+        params = [params]
+    elif isinstance(params, set):
+        raise TypeError(
+            "optimizer parameters need to be organized in ordered collections, but the "
+            "ordering of tensors in sets will change between runs. Please use a list instead."
+        )
+    else:
+        params = list(params)
+    is_named = [isinstance(param, tuple) for param in params]
+    if any(is_named):
+        if not all(is_named):
+            raise ValueError(_MIXED_NAMES_MESSAGE)
+        param_group["params"] = [param for _, param, *_ in params]
+        param_group["param_names"] = [name for name, *_ in params]
+    else:
+        param_group["params"] = params
+
+
+def _zero_in_place(grad: Tensor) -> None:
+    """Zero a gradient tensor in place, cut loose from any graph first."""
+    if grad.grad_fn is not None:
+        grad.detach_()
+    else:
+        grad.requires_grad_(False)
+    grad.zero_()
