@@ -56,6 +56,17 @@ _depth = [0]
 # ---------------------------------------------------------------------------- pytrees
 
 
+def _split_aux(output, has_aux: bool, caller: str):
+    """``(output, aux)`` from a function run with ``has_aux`` (``aux`` is None without)."""
+    if not has_aux:
+        return output, None
+    if not (isinstance(output, tuple) and len(output) == 2):
+        raise RuntimeError(
+            f"{caller}: output of function f should be a tuple: (output, aux) if has_aux is True"
+        )
+    return output
+
+
 def _flatten(tree):
     """``(leaves, spec)`` for nested tuples, lists and dicts; other values are leaves."""
     leaves: list = []
@@ -211,14 +222,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         with grad_mode.enable_grad():
             call_args, prepared = _prepare(args, numbers)
             output = _call(func, call_args, kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(output, tuple) and len(output) == 2):
-                    raise RuntimeError(
-                        "grad_and_value(f)(*args): output of function f should be a tuple: "
-                        "(output, aux) if has_aux is True"
-                    )
-                output, aux = output
+            output, aux = _split_aux(output, has_aux, "grad_and_value(f)(*args)")
             if not isinstance(output, Tensor):
                 raise RuntimeError(
                     "grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
@@ -283,14 +287,7 @@ def vjp(func, *primals, has_aux=False):
         numbers = tuple(range(len(primals)))
         call_args, prepared = _prepare(primals, numbers)
         output = _call(func, call_args, {})
-        aux = None
-        if has_aux:
-            if not (isinstance(output, tuple) and len(output) == 2):
-                raise RuntimeError(
-                    "vjp(f, *primals): output of function f should be a tuple: (output, aux) "
-                    "if has_aux is True"
-                )
-            output, aux = output
+        output, aux = _split_aux(output, has_aux, "vjp(f, *primals)")
     outputs, out_spec = _flatten(output)
     for o in outputs:
         if not isinstance(o, Tensor):
@@ -373,14 +370,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     with forward_ad.dual_level():
         duals = [forward_ad.make_dual(p, t) for p, t in zip(primal_leaves, tangent_leaves)]
         output = _call(func, _unflatten(duals, primal_spec), {})
-        aux = None
-        if has_aux:
-            if not (isinstance(output, tuple) and len(output) == 2):
-                raise RuntimeError(
-                    "jvp(f, primals, tangents): output of function f should be a tuple: "
-                    "(output, aux) if has_aux is True"
-                )
-            output, aux = output
+        output, aux = _split_aux(output, has_aux, "jvp(f, primals, tangents)")
         outputs, out_spec = _flatten(output)
         values, directions = [], []
         for o in outputs:
@@ -414,14 +404,7 @@ def _jvp_by_double_vjp(func, primal_leaves, primal_spec, tangent_leaves, has_aux
     with grad_mode.enable_grad():
         aliases = [_differentiable(p) for p in primal_leaves]
         output = _call(func, _unflatten(aliases, primal_spec), {})
-        aux = None
-        if has_aux:
-            if not (isinstance(output, tuple) and len(output) == 2):
-                raise RuntimeError(
-                    "jvp(f, primals, tangents): output of function f should be a tuple: "
-                    "(output, aux) if has_aux is True"
-                )
-            output, aux = output
+        output, aux = _split_aux(output, has_aux, "jvp(f, primals, tangents)")
         outputs, out_spec = _flatten(output)
         for o in outputs:
             if not isinstance(o, Tensor):
@@ -484,14 +467,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         with grad_mode.enable_grad():
             call_args, prepared = _prepare(args, numbers)
             output = _call(func, call_args, kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(output, tuple) and len(output) == 2):
-                    raise RuntimeError(
-                        "jacrev(f, ...)(*args): output of function f should be a tuple: "
-                        "(output, aux) if has_aux is True"
-                    )
-                output, aux = output
+            output, aux = _split_aux(output, has_aux, "jacrev(f, ...)(*args)")
             outputs, out_spec = _flatten(output)
             inputs = [x for aliases, _ in prepared for x in aliases]
             jacobians = []
