@@ -3,7 +3,14 @@ r"""NAdam: Adam with Nesterov momentum and a momentum decay schedule."""
 from __future__ import annotations
 
 from .. import _creation
-from .optimizer import Optimizer, _check_lr, _evaluate, _get_value, _step_counter, _to_scalar
+from .optimizer import (
+    _check_adam_options,
+    Optimizer,
+    _evaluate,
+    _get_value,
+    _step_counter,
+    _to_scalar,
+)
 from .optimizer import _use_grad
 
 __all__ = ["NAdam"]
@@ -77,15 +84,7 @@ class NAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_options(lr, eps, betas, weight_decay)
         if not 0.0 <= momentum_decay:
             raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
         defaults = {

@@ -202,6 +202,18 @@ def _step_counter(value: float = 0.0) -> Tensor:
     return _creation.tensor(value, dtype=_get_scalar_dtype())
 
 
+def _check_adam_options(lr, eps, betas, weight_decay) -> None:
+    """The checks the Adam family shares (torch's messages)."""
+    _check_lr(lr)
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 def _check_lr(lr) -> None:
     """Reject a negative learning rate, or a tensor one with more than one element."""
     if isinstance(lr, Tensor) and lr.numel() != 1:
