@@ -262,7 +262,15 @@ def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value``: an in-place ``index_put`` that keeps autograd correct."""
     from ._inplace import inplace
 
-    numpy_key, _ = _convert_key(key)
+    numpy_key, basic = _convert_key(key)
+    if not basic and any(_is_int(k) for k in numpy_key):
+        # torch applies the integers first (a view), then the advanced indices: do the same
+        first = tuple(
+            k if _is_int(k) or k is Ellipsis else slice(None) for k in numpy_key if k is not None
+        )
+        rest = tuple(k for k in numpy_key if not _is_int(k))
+        setitem(_basic_index(input, first), rest, value)
+        return
     value = _value_tensor(value, input)
     target_shape = np.empty(input._data.shape, dtype=bool)[numpy_key].shape
     # like torch, leading size-1 dimensions of the value are dropped (t[1] = tensor([7.]))

@@ -1,106 +1,122 @@
-"""Containers: modules that hold other modules or parameters.
+"""Modules that hold other modules or parameters.
 
-``Sequential`` chains its modules; ``ModuleList`` and ``ModuleDict`` are a list and a
-dict whose modules are registered (so their parameters belong to the owner);
-``ParameterList`` and ``ParameterDict`` do the same for parameters.
+``Sequential`` chains its children in a forward pass; ``ModuleList`` and ``ModuleDict``
+register children kept in a list or a dict; ``ParameterList`` and ``ParameterDict`` do
+the same for parameters. All children are registered on the container, so they show up
+in ``parameters()``, ``state_dict()`` and the printed form.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections import abc as container_abcs
-from itertools import chain, islice
+from collections.abc import Iterable, Mapping
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, _addindent, _typename
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
-
-
-def _addindent(text: str, spaces: int) -> str:
-    """Indent every line but the first by ``spaces`` (the containers' variant, which also
-    indents blank lines)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    first = lines.pop(0)
-    return first + "\n" + "\n".join((" " * spaces) + line for line in lines)
+__all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]
 
 
-def _absolute_index(index, length: int) -> int:
-    """``index`` (possibly negative) as a position in ``range(length)``, or IndexError."""
-    index = operator.index(index)
-    if not -length <= index < length:
-        raise IndexError(f"index {index} is out of range")
-    return index % length if length else index
+# ---------------------------------------------------------------------------- helpers
+
+
+def _checked_position(index, size: int) -> int:
+    """``index`` as a position in ``range(size)``; negative values count from the end.
+
+    Raises TypeError for non-integers and IndexError outside ``[-size, size)``.
+    """
+    position = operator.index(index)
+    if position < -size or position >= size:
+        raise IndexError(f"index {position} is out of range")
+    return position + size if position < 0 else position
+
+
+def _renumber(modules: dict, children) -> None:
+    """Refill the registry ``modules`` with ``children`` under the keys "0", "1", ..."""
+    children = list(children)
+    modules.clear()
+    for number, child in enumerate(children):
+        modules[str(number)] = child
+
+
+def _pair_sequence(owner: str, pairs):
+    """Yield ``(key, value)`` from an iterable of 2-item entries, checking each entry.
+
+    ``owner`` names the container in the error messages.
+    """
+    for number, entry in enumerate(pairs):
+        if not isinstance(entry, Iterable):
+            raise TypeError(
+                f"{owner} update sequence element #{number} should be Iterable; "
+                f"is{type(entry).__name__}"
+            )
+        if len(entry) != 2:
+            raise ValueError(
+                f"{owner} update sequence element #{number} has length {len(entry)}; 2 is required"
+            )
+        yield entry[0], entry[1]
+
+
+def _describe_entry(label: str, value, dtype_text) -> str:
+    """One line of a parameter container's printed form."""
+    if not isinstance(value, Tensor):
+        return f"  ({label}): Object of type: {type(value).__name__}"
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    shape = "x".join(str(dim) for dim in value.size())
+    device = value.device
+    where = "" if device.type == "cpu" else f" ({device})"
+    return f"  ({label}): {kind} containing: [{dtype_text(value)} of size {shape}{where}]"
+
+
+def _as_parameter(value):
+    """Plain tensors become parameters; parameters and other objects are kept as given."""
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+# ---------------------------------------------------------------------------- Sequential
 
 
 class Sequential(Module):
-    r"""A sequential container.
+    r"""Run child modules one after the other, feeding each one's output to the next.
 
-    Modules will be added to it in the order they are passed in the constructor.
-    Alternatively, an ``OrderedDict`` of modules can be passed in. The ``forward()`` method
-    of ``Sequential`` accepts any input and forwards it to the first module it contains.
-    It then "chains" outputs to inputs sequentially for each subsequent module, finally
-    returning the output of the last module.
+    Children are given either as positional arguments (named ``"0"``, ``"1"``, ...) or
+    as a single ``OrderedDict`` mapping names to modules. Calling the container passes
+    its input through every child in order; an empty ``Sequential`` returns the input.
 
-    A ``Sequential`` can be indexed (``model[0]``, ``model[-1]``), sliced (giving a
-    ``Sequential``), iterated and modified (``append``, ``insert``, ``extend``, ``del``).
+    Indexing with an integer gives a child, with a slice a new ``Sequential`` sharing
+    the same children. ``+`` joins two ``Sequential``\ s and ``*`` repeats one (both
+    reuse the child objects, they are not copied).
 
     Example::
 
         >>> import tracegrad as torch
-        >>> from collections import OrderedDict
-        >>> model = torch.nn.Sequential(
-        ...     torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1)
-        ... )
-        >>> model
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net
         Sequential(
-          (0): Linear(in_features=4, out_features=3, bias=True)
+          (0): Linear(in_features=2, out_features=3, bias=True)
           (1): ReLU()
-          (2): Linear(in_features=3, out_features=1, bias=True)
         )
-        >>> model(torch.ones(2, 4)).shape
-        torch.Size([2, 1])
-        >>> torch.nn.Sequential(OrderedDict([("fc", torch.nn.Linear(2, 2))]))
-        Sequential(
-          (fc): Linear(in_features=2, out_features=2, bias=True)
-        )
+        >>> net[-1]
+        ReLU()
+        >>> net(torch.zeros(4, 2)).shape
+        torch.Size([4, 3])
     """
 
     def __init__(self, *args):
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for key, module in args[0].items():
-                self.add_module(key, module)
-        else:
-            for index, module in enumerate(args):
-                self.add_module(str(index), module)
+            for name, child in args[0].items():
+                self.add_module(name, child)
+            return
+        for number, child in enumerate(args):
+            self.add_module(str(number), child)
 
-    def _get_item_by_idx(self, iterator, idx):
-        return next(islice(iterator, _absolute_index(idx, len(self)), None))
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return self.__class__(OrderedDict(list(self._modules.items())[idx]))
-        return self._get_item_by_idx(self._modules.values(), idx)
-
-    def __setitem__(self, idx, module) -> None:
-        key = self._get_item_by_idx(self._modules.keys(), idx)
-        setattr(self, key, module)
-
-    def __delitem__(self, idx) -> None:
-        if isinstance(idx, slice):
-            for key in list(self._modules.keys())[idx]:
-                delattr(self, key)
-        else:
-            delattr(self, self._get_item_by_idx(self._modules.keys(), idx))
-        # renumber: the remaining modules are "0", "1", ...
-        self._modules = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
+    def _key_at(self, index) -> str:
+        return list(self._modules)[_checked_position(index, len(self._modules))]
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -108,129 +124,123 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
-    def __add__(self, other) -> Sequential:
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            chosen = list(self._modules.items())[index]
+            return self.__class__(OrderedDict(chosen))
+        return self._modules[self._key_at(index)]
+
+    def __setitem__(self, index, module) -> None:
+        setattr(self, self._key_at(index), module)
+
+    def __delitem__(self, index) -> None:
+        if isinstance(index, slice):
+            doomed = set(list(self._modules)[index])
+        else:
+            doomed = {self._key_at(index)}
+        kept = [child for key, child in self._modules.items() if key not in doomed]
+        _renumber(self._modules, kept)
+
+    def _require_sequential(self, other) -> None:
         if not isinstance(other, Sequential):
             raise ValueError(
-                "add operator supports only objects "
-                f"of Sequential class, but {str(type(other))} is given."
+                "add operator supports only objects of Sequential class, "
+                f"but {type(other)} is given."
             )
-        combined = Sequential()
-        for layer in chain(self, other):
-            combined.append(layer)
-        return combined
+
+    def _check_factor(self, factor) -> None:
+        if not isinstance(factor, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(factor)}")
+        if factor <= 0:
+            raise ValueError(f"Non-positive multiplication factor {factor} for {type(self)}")
+
+    def __add__(self, other) -> Sequential:
+        self._require_sequential(other)
+        return Sequential(*self, *other)
 
     def __iadd__(self, other):
-        if not isinstance(other, Sequential):
-            raise ValueError(
-                "add operator supports only objects "
-                f"of Sequential class, but {str(type(other))} is given."
-            )
-        offset = len(self)
-        for i, module in enumerate(other):
-            self.add_module(str(i + offset), module)
+        self._require_sequential(other)
+        for child in list(other):
+            self.add_module(str(len(self)), child)
         return self
 
-    def __mul__(self, other: int) -> Sequential:
-        if not isinstance(other, int):
-            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
-        if other <= 0:
-            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
-        combined = Sequential()
-        offset = 0
-        for _ in range(other):
-            for module in self:
-                combined.add_module(str(offset), module)
-                offset += 1
-        return combined
+    def __mul__(self, factor: int) -> Sequential:
+        self._check_factor(factor)
+        return Sequential(*(list(self) * factor))
 
     __rmul__ = __mul__
 
-    def pop(self, key):
-        """Remove the module at index ``key`` and return it."""
-        value = self[key]
-        del self[key]
-        return value
+    def __imul__(self, factor: int):
+        self._check_factor(factor)
+        original = list(self)
+        for _ in range(factor - 1):
+            for child in original:
+                self.add_module(str(len(self)), child)
+        return self
 
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
+    def pop(self, index):
+        """Remove the child at ``index`` (or the slice) and return it."""
+        removed = self[index]
+        del self[index]
+        return removed
 
-    def forward(self, input):
-        """Pass ``input`` through every module in order; return the last output."""
-        for module in self:
-            input = module(input)
-        return input
-
-    def append(self, module):
-        r"""Append ``module`` at the end. Returns self."""
+    def append(self, module) -> Sequential:
+        """Add ``module`` at the end; returns the container."""
         self.add_module(str(len(self)), module)
         return self
 
-    def insert(self, index: int, module):
-        r"""Insert ``module`` before position ``index`` (negative counts from the end)."""
+    def insert(self, index: int, module) -> Sequential:
+        """Put ``module`` before position ``index`` (``len(self)`` appends)."""
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
-        n = len(self._modules)
-        if not -n <= index <= n:
+        size = len(self)
+        if not -size <= index <= size:
             raise IndexError(f"Index out of range: {index}")
-        if index < 0:
-            index += n
-        for i in range(n, index, -1):
-            self._modules[str(i)] = self._modules[str(i - 1)]
-        self._modules[str(index)] = module
+        children = list(self)
+        children.insert(index + size if index < 0 else index, module)
+        _renumber(self._modules, children)
         return self
 
-    def extend(self, sequential):
-        r"""Append every module of ``sequential`` (any iterable of modules). Returns self."""
-        for layer in sequential:
-            self.append(layer)
+    def extend(self, modules) -> Sequential:
+        """Append every module of the iterable ``modules``; returns the container."""
+        for child in modules:
+            self.append(child)
         return self
+
+    def forward(self, input):
+        for child in self:
+            input = child(input)
+        return input
+
+
+# ---------------------------------------------------------------------------- ModuleList
 
 
 class ModuleList(Module):
-    r"""Holds submodules in a list.
+    r"""A list of registered child modules.
 
-    :class:`ModuleList` can be indexed like a regular Python list, but modules it contains
-    are properly registered, and will be visible by all :class:`Module` methods.
-
-    Args:
-        modules (iterable, optional): an iterable of modules to add
+    It behaves like a Python list (indexing, slicing, ``len``, ``append``, ``insert``,
+    ``extend``, ``pop``, ``del``, ``+``, ``+=``), but every module it holds is a child
+    of the container, so its parameters belong to the enclosing model. It has no
+    ``forward``: loop over it yourself.
 
     Example::
 
         >>> import tracegrad as torch
-        >>> layers = torch.nn.ModuleList([torch.nn.Linear(2, 2) for _ in range(3)])
-        >>> layers.append(torch.nn.ReLU())
+        >>> blocks = torch.nn.ModuleList([torch.nn.ReLU() for _ in range(3)])
+        >>> blocks.append(torch.nn.Tanh())
         ModuleList(
-          (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)
-          (3): ReLU()
+          (0-2): 3 x ReLU()
+          (3): Tanh()
         )
+        >>> len(blocks)
+        4
     """
 
     def __init__(self, modules=None) -> None:
         super().__init__()
         if modules is not None:
-            self += modules
-
-    def _get_abs_string_index(self, idx) -> str:
-        return str(_absolute_index(idx, len(self)))
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return self.__class__(list(self._modules.values())[idx])
-        return self._modules[self._get_abs_string_index(idx)]
-
-    def __setitem__(self, idx, module) -> None:
-        setattr(self, self._get_abs_string_index(idx), module)
-
-    def __delitem__(self, idx) -> None:
-        if isinstance(idx, slice):
-            for k in range(len(self._modules))[idx]:
-                delattr(self, str(k))
-        else:
-            delattr(self, self._get_abs_string_index(idx))
-        self._modules = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
+            self.extend(modules)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -238,82 +248,100 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.__class__(list(self)[index])
+        return self._modules[str(_checked_position(index, len(self)))]
+
+    def __setitem__(self, index, module) -> None:
+        setattr(self, str(_checked_position(index, len(self))), module)
+
+    def __delitem__(self, index) -> None:
+        children = list(self)
+        if isinstance(index, slice):
+            del children[index]
+        else:
+            del children[_checked_position(index, len(children))]
+        _renumber(self._modules, children)
+
     def __iadd__(self, modules):
         return self.extend(modules)
 
     def __add__(self, other) -> ModuleList:
-        combined = ModuleList()
-        for i, module in enumerate(chain(self, other)):
-            combined.add_module(str(i), module)
-        return combined
+        joined = ModuleList()
+        for child in list(self) + list(other):
+            joined.append(child)
+        return joined
 
     def __repr__(self) -> str:
-        # consecutive identical modules are printed once: "(0-2): 3 x Linear(...)"
-        reprs = [repr(item) for item in self]
-        if not reprs:
-            return self._get_name() + "()"
-        blocks = []  # [first index, last index, repr]
-        for i, text in enumerate(reprs):
-            if blocks and blocks[-1][2] == text:
-                blocks[-1][1] = i
+        # runs of identical children print once, as "(first-last): count x child"
+        runs = []
+        for number, child in enumerate(self):
+            text = repr(child)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = number
             else:
-                blocks.append([i, i, text])
+                runs.append([number, number, text])
+        if not runs:
+            return self._get_name() + "()"
         lines = []
-        for start, end, text in blocks:
-            line = f"({start}): {text}"
-            if start != end:
-                line = f"({start}-{end}): {end - start + 1} x {text}"
-            lines.append(_addindent(line, 2))
+        for first, last, text in runs:
+            body = _addindent(text, 2)
+            if first == last:
+                lines.append(f"({first}): {body}")
+            else:
+                lines.append(f"({first}-{last}): {last - first + 1} x {body}")
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
-
     def insert(self, index: int, module) -> None:
-        r"""Insert ``module`` before position ``index``."""
-        for i in range(len(self._modules), index, -1):
-            self._modules[str(i)] = self._modules[str(i - 1)]
-        self._modules[str(index)] = module
+        """Put ``module`` before position ``index``, as ``list.insert`` does."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        children = list(self)
+        children.insert(index, module)
+        _renumber(self._modules, children)
 
-    def append(self, module):
-        r"""Append ``module`` at the end of the list. Returns self."""
+    def append(self, module) -> ModuleList:
+        """Add ``module`` at the end; returns the list."""
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
-        """Remove the module at index ``key`` and return it."""
-        value = self[key]
-        del self[key]
-        return value
+    def pop(self, index):
+        """Remove the child at ``index`` (or the slice) and return it."""
+        removed = self[index]
+        del self[index]
+        return removed
 
-    def extend(self, modules):
-        r"""Append the modules of an iterable at the end of the list. Returns self."""
-        if not isinstance(modules, container_abcs.Iterable):
+    def extend(self, modules) -> ModuleList:
+        """Append every module of the iterable ``modules``; returns the list."""
+        if not isinstance(modules, Iterable):
             raise TypeError(
-                "ModuleList.extend should be called with an iterable, but got "
-                + type(modules).__name__
+                "ModuleList.extend should be called with an iterable, "
+                f"but got {type(modules).__name__}"
             )
-        offset = len(self)
-        for i, module in enumerate(modules):
-            self.add_module(str(offset + i), module)
+        for child in list(modules):
+            self.append(child)
         return self
 
 
-class ModuleDict(Module):
-    r"""Holds submodules in a dictionary (ordered by insertion).
+# ---------------------------------------------------------------------------- ModuleDict
 
-    Args:
-        modules (iterable, optional): a mapping of (string: module) or an iterable of
-            (string, module) pairs
+
+class ModuleDict(Module):
+    r"""A dict of registered child modules, kept in insertion order.
+
+    Keys must be valid module names (strings without dots). It supports the dict
+    operations ``[]``, ``in``, ``len``, iteration over keys, ``keys``, ``values``,
+    ``items``, ``update``, ``pop`` and ``clear``. Like :class:`ModuleList` it has no
+    ``forward``.
 
     Example::
 
         >>> import tracegrad as torch
-        >>> torch.nn.ModuleDict({"act": torch.nn.ReLU(), "fc": torch.nn.Linear(2, 1)})
-        ModuleDict(
-          (act): ReLU()
-          (fc): Linear(in_features=2, out_features=1, bias=True)
-        )
+        >>> heads = torch.nn.ModuleDict({"act": torch.nn.ReLU()})
+        >>> heads["out"] = torch.nn.Linear(2, 1)
+        >>> list(heads)
+        ['act', 'out']
     """
 
     def __init__(self, modules=None) -> None:
@@ -336,164 +364,141 @@ class ModuleDict(Module):
     def __iter__(self):
         return iter(self._modules)
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key) -> bool:
         return key in self._modules
 
     def clear(self) -> None:
-        """Remove all items."""
+        """Remove every child."""
         self._modules.clear()
 
     def pop(self, key: str):
-        """Remove ``key`` and return its module."""
-        value = self[key]
+        """Remove the child called ``key`` and return it."""
+        removed = self[key]
         del self[key]
-        return value
+        return removed
 
     def keys(self):
-        """The keys, in order."""
+        """The names of the children."""
         return self._modules.keys()
 
     def items(self):
-        """The (key, module) pairs, in order."""
+        """``(name, module)`` pairs."""
         return self._modules.items()
 
     def values(self):
-        """The modules, in order."""
+        """The child modules."""
         return self._modules.values()
 
     def update(self, modules) -> None:
-        r"""Add the modules of a mapping or of an iterable of (key, module) pairs,
-        overwriting existing keys."""
-        if not isinstance(modules, container_abcs.Iterable):
+        """Add or replace children from a mapping or an iterable of ``(name, module)``."""
+        if not isinstance(modules, Iterable):
             raise TypeError(
                 "ModuleDict.update should be called with an iterable of key/value pairs, "
-                "but got " + type(modules).__name__
+                f"but got {type(modules).__name__}"
             )
-        if isinstance(modules, OrderedDict | ModuleDict | container_abcs.Mapping):
-            for key, module in modules.items():
-                self[key] = module
-            return
-        for j, pair in enumerate(modules):
-            if not isinstance(pair, container_abcs.Iterable):
-                raise TypeError(
-                    "ModuleDict update sequence element #"
-                    + str(j)
-                    + " should be Iterable; is"
-                    + type(pair).__name__
-                )
-            if len(pair) != 2:
-                raise ValueError(
-                    "ModuleDict update sequence element #"
-                    + str(j)
-                    + " has length "
-                    + str(len(pair))
-                    + "; 2 is required"
-                )
-            self[pair[0]] = pair[1]
+        if isinstance(modules, (Mapping, ModuleDict)):
+            entries = list(modules.items())
+        else:
+            entries = list(_pair_sequence("ModuleDict", modules))
+        for key, child in entries:
+            self[key] = child
 
 
-def _tensor_line(key, value, type_text) -> str:
-    if isinstance(value, Tensor):
-        size = "x".join(str(n) for n in value.size())
-        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
-        return f"  ({key}): {kind} containing: [{type_text(value)} of size {size}]"
-    return f"  ({key}): Object of type: {type(value).__name__}"
+# ---------------------------------------------------------------------------- ParameterList
 
 
 class ParameterList(Module):
-    r"""Holds parameters in a list.
+    r"""A list of registered parameters.
 
-    Tensors added to the list (constructor, assignment, ``append``, ``extend``) are made
-    :class:`Parameter` s, registered under the names ``"0"``, ``"1"``...
-
-    Args:
-        values (iterable, optional): an iterable of elements to add to the list.
+    Tensors put into it are wrapped as :class:`~tracegrad.nn.Parameter` (so they take
+    part in ``parameters()`` and the optimizer); other objects are stored as they are.
+    It supports indexing, slicing, ``len``, iteration, ``append``, ``extend`` and ``+=``.
 
     Example::
 
         >>> import tracegrad as torch
-        >>> torch.nn.ParameterList([torch.zeros(2, 3), torch.ones(4)])
+        >>> weights = torch.nn.ParameterList([torch.zeros(2), torch.ones(3, 1)])
+        >>> weights
         ParameterList(
-            (0): Parameter containing: [torch.float32 of size 2x3]
-            (1): Parameter containing: [torch.float32 of size 4]
+            (0): Parameter containing: [torch.float32 of size 2]
+            (1): Parameter containing: [torch.float32 of size 3x1]
         )
+        >>> type(weights[0]).__name__
+        'Parameter'
     """
 
     def __init__(self, values=None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
-            self += values
-
-    def _get_abs_string_index(self, idx) -> str:
-        return str(_absolute_index(idx, len(self)))
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            result = self.__class__()
-            for i in range(*idx.indices(len(self))):
-                result.append(self[i])
-            return result
-        return getattr(self, self._get_abs_string_index(idx))
-
-    def __setitem__(self, idx, param) -> None:
-        idx = self._get_abs_string_index(idx)
-        if isinstance(param, Tensor) and not isinstance(param, Parameter):
-            param = Parameter(param)
-        setattr(self, idx, param)
+            self.extend(values)
 
     def __len__(self) -> int:
         return self._size
 
     def __iter__(self):
-        return iter(self[i] for i in range(len(self)))
+        return (getattr(self, str(number)) for number in range(self._size))
 
-    def __iadd__(self, parameters):
-        return self.extend(parameters)
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.__class__(list(self)[index])
+        return getattr(self, str(_checked_position(index, self._size)))
 
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
+    def __setitem__(self, index, value) -> None:
+        position = _checked_position(index, self._size)
+        setattr(self, str(position), _as_parameter(value))
 
-    def append(self, value):
-        """Append ``value`` (a tensor becomes a Parameter). Returns self."""
-        new_index = len(self)
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value) -> ParameterList:
+        """Add ``value`` at the end; returns the list."""
         self._size += 1
-        self[new_index] = value
+        self[self._size - 1] = value
         return self
 
-    def extend(self, values):
-        """Append the values of an iterable. Returns self."""
-        if not isinstance(values, container_abcs.Iterable) or isinstance(values, Tensor):
+    def extend(self, values) -> ParameterList:
+        """Append every item of the iterable ``values``; returns the list."""
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):
             raise TypeError(
-                "ParameterList.extend should be called with an iterable, but got "
-                + type(values).__name__
+                "ParameterList.extend should be called with an iterable, "
+                f"but got {type(values).__name__}"
             )
-        for value in values:
+        for value in list(values):
             self.append(value)
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(_tensor_line(k, p, lambda t: str(t.dtype)) for k, p in enumerate(self))
+        lines = [
+            _describe_entry(str(number), value, lambda t: t.dtype)
+            for number, value in enumerate(self)
+        ]
+        return "\n".join(lines)
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
 
 
+# ---------------------------------------------------------------------------- ParameterDict
+
+
 class ParameterDict(Module):
-    r"""Holds parameters in a dictionary (ordered by insertion).
+    r"""A dict of registered parameters, keyed by strings.
 
-    Tensors added to it are made :class:`Parameter` s. A plain ``dict`` given to
-    :meth:`update` is added in sorted key order (as torch does).
-
-    Args:
-        parameters (iterable, optional): a mapping of (string: value) or an iterable of
-            (string, value) pairs
+    Tensors stored in it are wrapped as :class:`~tracegrad.nn.Parameter`; other values
+    are kept as they are. Built from (or updated with) a plain mapping, its keys are
+    taken in sorted order; an ``OrderedDict``, another ``ParameterDict`` or a sequence
+    of pairs keeps its own order. Besides the usual dict methods it supports ``|`` and
+    ``|=``.
 
     Example::
 
         >>> import tracegrad as torch
-        >>> torch.nn.ParameterDict({"scale": torch.ones(3)})
-        ParameterDict(  (scale): Parameter containing: [torch.FloatTensor of size 3])
+        >>> table = torch.nn.ParameterDict({"scale": torch.ones(3), "bias": torch.zeros(3)})
+        >>> list(table)
+        ['bias', 'scale']
+        >>> table.get("missing", 0)
+        0
     """
 
     def __init__(self, parameters=None) -> None:
@@ -502,28 +507,28 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
-    def _key_to_attr(self, key) -> str:
+    @staticmethod
+    def _check_key(key) -> None:
         if not isinstance(key, str):
             raise TypeError(
                 "Index given to ParameterDict cannot be used as a key as it is not a string "
                 f"(type is '{type(key).__name__}'). Open an issue on github if you need "
                 "non-string keys."
             )
-        return key
 
     def __getitem__(self, key: str):
-        return getattr(self, self._key_to_attr(key))
+        self._check_key(key)
+        return getattr(self, key)
 
     def __setitem__(self, key: str, value) -> None:
+        self._check_key(key)
+        setattr(self, key, _as_parameter(value))
         self._keys[key] = None
-        attr = self._key_to_attr(key)
-        if isinstance(value, Tensor) and not isinstance(value, Parameter):
-            value = Parameter(value)
-        setattr(self, attr, value)
 
     def __delitem__(self, key: str) -> None:
+        self._check_key(key)
         del self._keys[key]
-        delattr(self, self._key_to_attr(key))
+        delattr(self, key)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -532,107 +537,91 @@ class ParameterDict(Module):
         return iter(self._keys)
 
     def __reversed__(self):
-        return reversed(self._keys)
+        return reversed(list(self._keys))
 
     def __contains__(self, key) -> bool:
         return key in self._keys
 
     def copy(self) -> ParameterDict:
-        """A new ParameterDict with the same parameters."""
-        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+        """A new ``ParameterDict`` holding the same parameter objects."""
+        return ParameterDict(OrderedDict(self.items()))
 
     def setdefault(self, key: str, default=None):
-        """The value of ``key``, inserting ``default`` first if it is missing."""
+        """``self[key]``, first storing ``default`` there if ``key`` is missing."""
         if key not in self:
             self[key] = default
         return self[key]
 
     def clear(self) -> None:
-        """Remove all items."""
-        for key in self._keys.copy():
+        """Remove every entry."""
+        for key in list(self._keys):
             del self[key]
 
     def pop(self, key: str):
-        """Remove ``key`` and return its value."""
-        value = self[key]
+        """Remove the entry ``key`` and return its value."""
+        removed = self[key]
         del self[key]
-        return value
+        return removed
 
     def popitem(self):
-        """Remove and return the last inserted (key, value) pair."""
-        key, _ = self._keys.popitem()
-        self._keys[key] = None
-        value = self[key]
-        del self[key]
-        return key, value
+        """Remove the most recently added entry and return it as ``(key, value)``."""
+        if not self._keys:
+            raise KeyError("popitem(): dictionary is empty")
+        key = list(self._keys)[-1]
+        return key, self.pop(key)
 
     def get(self, key: str, default=None):
-        """The value of ``key``, or ``default`` if it is missing."""
+        """``self[key]`` when present, else ``default``."""
         return self[key] if key in self else default
 
     def fromkeys(self, keys, default=None) -> ParameterDict:
-        """A new ParameterDict with ``keys``, each set to ``default``."""
-        return ParameterDict((k, default) for k in keys)
+        """A new ``ParameterDict`` with every key of ``keys`` set to ``default``."""
+        return ParameterDict([(key, default) for key in keys])
 
     def keys(self):
         """The keys, in order."""
         return self._keys.keys()
 
     def items(self):
-        """The (key, value) pairs, in order."""
-        return ((k, self[k]) for k in self._keys)
+        """``(key, value)`` pairs, in order."""
+        return ((key, self[key]) for key in self._keys)
 
     def values(self):
-        """The values, in order."""
-        return (self[k] for k in self._keys)
+        """The stored values, in order."""
+        return (self[key] for key in self._keys)
 
     def update(self, parameters) -> None:
-        r"""Add the values of a mapping or of an iterable of (key, value) pairs."""
-        if not isinstance(parameters, container_abcs.Iterable):
+        """Add or replace entries from a mapping or an iterable of ``(key, value)``."""
+        if not isinstance(parameters, Iterable):
             raise TypeError(
-                "ParametersDict.update should be called with an iterable of key/value pairs, "
-                "but got " + type(parameters).__name__
+                "ParametersDict.update should be called with an iterable of key/value "
+                f"pairs, but got {type(parameters).__name__}"
             )
-        if isinstance(parameters, OrderedDict | ParameterDict):
-            for key, parameter in parameters.items():
-                self[key] = parameter
-        elif isinstance(parameters, container_abcs.Mapping):
-            for key, parameter in sorted(parameters.items()):
-                self[key] = parameter
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            entries = list(parameters.items())
+        elif isinstance(parameters, Mapping):
+            entries = sorted(parameters.items(), key=lambda entry: entry[0])
         else:
-            for j, pair in enumerate(parameters):
-                if not isinstance(pair, container_abcs.Iterable):
-                    raise TypeError(
-                        "ParameterDict update sequence element #"
-                        + str(j)
-                        + " should be Iterable; is"
-                        + type(pair).__name__
-                    )
-                if len(pair) != 2:
-                    raise ValueError(
-                        "ParameterDict update sequence element #"
-                        + str(j)
-                        + " has length "
-                        + str(len(pair))
-                        + "; 2 is required"
-                    )
-                self[pair[0]] = pair[1]
+            entries = list(_pair_sequence("ParameterDict", parameters))
+        for key, value in entries:
+            self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(_tensor_line(k, p, lambda t: t.type()) for k, p in self.items())
+        lines = [_describe_entry(key, value, _typename) for key, value in self.items()]
+        return "\n".join(lines)
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other) -> ParameterDict:
-        copy = self.copy()
-        copy.update(other)
-        return copy
+        merged = self.copy()
+        merged.update(other)
+        return merged
 
-    def __ror__(self, other) -> ParameterDict:
-        copy = other.copy()
-        copy.update(self)
-        return copy
+    def __ror__(self, other):
+        merged = other.copy()
+        merged.update(self)
+        return merged
 
     def __ior__(self, other):
         self.update(other)
