@@ -599,35 +599,9 @@ METHODS = [
     "minimum",
     "lerp",
 ]
+# every method has an in-place form except the NumPy-style aliases and the binary max/min
 INPLACE_METHODS = [
-    "exp",
-    "log",
-    "log2",
-    "log10",
-    "log1p",
-    "expm1",
-    "sqrt",
-    "rsqrt",
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "atan2",
-    "sinh",
-    "cosh",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "erf",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "fix",
-    "frac",
-    "clamp",
-    "clip",
-    "lerp",
+    name
+    for name in METHODS
+    if name not in ("arcsin", "arccos", "arctan", "arctan2", "maximum", "minimum")
 ]

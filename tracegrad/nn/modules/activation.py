@@ -418,11 +418,6 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
-
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
 
@@ -449,11 +444,6 @@ class LogSoftmax(Module):
     def __init__(self, dim=None) -> None:
         super().__init__()
         self.dim = dim
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
 
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
