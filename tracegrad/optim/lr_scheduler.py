@@ -234,6 +234,11 @@ class _LambdaState(LRScheduler):
     ``__dict__``.
     """
 
+    def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
+        self.optimizer = optimizer
+        self._set_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
     def _set_lambdas(self, optimizer: Optimizer, lr_lambda) -> None:
         count = len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
@@ -272,11 +277,6 @@ class LambdaLR(_LambdaState):
         last_epoch (int): index of the last epoch. Default: -1.
     """
 
-    def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
-        self.optimizer = optimizer
-        self._set_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
         return [
@@ -294,11 +294,6 @@ class MultiplicativeLR(_LambdaState):
         lr_lambda (callable or list): ``epoch -> factor``, or one such function per group.
         last_epoch (int): index of the last epoch. Default: -1.
     """
-
-    def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
-        self.optimizer = optimizer
-        self._set_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
