@@ -8,7 +8,6 @@ import itertools
 import multiprocessing
 import queue
 import random
-import sys
 import re
 import traceback
 from math import ceil
@@ -224,324 +223,357 @@ def _generate_state(base_seed, worker_id):
     return state
 
 
-# ------------------------------------------------------------------------------ reading data
-#
-# A "reader" turns what the index sampler yields into one collated item: a batch of indices
-# (or one index) for a map-style dataset; for an iterable dataset the index only says how
-# many samples to take from the stream.
-
-
-class _ReaderConfig:
-    """What a reader needs; picklable, so worker processes can build their own reader."""
-
-    def __init__(self, loader) -> None:
-        self.dataset = loader.dataset
-        self.iterable = loader._is_iterable
-        self.batched = loader._auto_collation
-        self.collate_fn = loader.collate_fn
-        self.drop_last = loader.drop_last
-
-
-def _make_reader(config):
-    """A function ``index -> collated data``; raises StopIteration when a stream ends."""
-    if not config.iterable:
-
-        def read_map(index):
-            if not config.batched:
-                return config.collate_fn(config.dataset[index])
-            get_many = getattr(config.dataset, "__getitems__", None)
-            if callable(get_many):
-                return config.collate_fn(get_many(index))
-            return config.collate_fn([config.dataset[i] for i in index])
-
-        return read_map
-
-    stream = iter(config.dataset)
-    ended = [False]
-
-    def read_stream(index):
-        if ended[0]:
-            raise StopIteration
-        if not config.batched:
-            return config.collate_fn(next(stream))
-        samples = list(itertools.islice(stream, len(index)))
-        if len(samples) < len(index):
-            ended[0] = True
-        if not samples or (config.drop_last and len(samples) < len(index)):
-            raise StopIteration
-        return config.collate_fn(samples)
-
-    return read_stream
-
-
-def _draw_base_seed(generator) -> int:
-    """The 64-bit number each epoch draws first (workers are seeded from it), as torch."""
-    return int(empty((), dtype=int64).random_(generator=generator).item())
-
-
-class _SingleProcessBatches:
-    """Iterates the loader in this process: index, read, collate, yield."""
-
-    def __init__(self, loader) -> None:
-        self._sampler = loader._index_sampler
-        self._indices = iter(self._sampler)
-        self._base_seed = _draw_base_seed(loader.generator)
-        self._read = _make_reader(_ReaderConfig(loader))
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self._read(next(self._indices))
-
-    def __len__(self) -> int:
-        return len(self._sampler)
-
-
-# ------------------------------------------------------------------------------ worker processes
-
-
-class _WorkerError:
-    """An exception raised in a worker, re-raised in the main process with its traceback."""
-
-    def __init__(self, worker_id) -> None:
-        kind, _, _ = sys.exc_info()
-        self.kind = kind
-        self.text = (
-            f"Caught {kind.__name__} in DataLoader worker process {worker_id}.\n"
-            f"Original {traceback.format_exc()}"
-        )
-
-    def reraise(self):
-        try:
-            error = self.kind(self.text)
-        except Exception:
-            raise RuntimeError(self.text) from None
-        raise error
-
-
-class _StreamEnded:
-    """A worker's iterable dataset has no more samples."""
-
+class _IterableDatasetStopIteration:
     def __init__(self, worker_id) -> None:
         self.worker_id = worker_id
 
 
-class _NewEpoch:
-    """Sent to persistent workers to restart their readers; echoed back when done."""
+class _ResumeIteration:
+    pass
 
 
-def _seed_worker(base_seed, worker_id):
+class _ExceptionWrapper:
+    """An exception caught in a worker, re-raised in the main process with its traceback."""
+
+    def __init__(self, exc_info, where) -> None:
+        self.exc_type = exc_info[0]
+        self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        self.where = where
+
+    def reraise(self):
+        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        try:
+            exception = self.exc_type(msg)
+        except Exception:
+            raise RuntimeError(msg) from None
+        raise exception
+
+
+class _MapDatasetFetcher:
+    def __init__(self, dataset, auto_collation, collate_fn, drop_last) -> None:
+        self.dataset = dataset
+        self.auto_collation = auto_collation
+        self.collate_fn = collate_fn
+        self.drop_last = drop_last
+
+    def fetch(self, possibly_batched_index):
+        if self.auto_collation:
+            if callable(getattr(self.dataset, "__getitems__", None)):
+                data = self.dataset.__getitems__(possibly_batched_index)
+            else:
+                data = [self.dataset[idx] for idx in possibly_batched_index]
+        else:
+            data = self.dataset[possibly_batched_index]
+        return self.collate_fn(data)
+
+
+class _IterableDatasetFetcher:
+    def __init__(self, dataset, auto_collation, collate_fn, drop_last) -> None:
+        self.dataset = dataset
+        self.auto_collation = auto_collation
+        self.collate_fn = collate_fn
+        self.drop_last = drop_last
+        self.dataset_iter = iter(dataset)
+        self.ended = False
+
+    def fetch(self, possibly_batched_index):
+        if self.ended:
+            raise StopIteration
+        if self.auto_collation:
+            data = []
+            for _ in possibly_batched_index:
+                try:
+                    data.append(next(self.dataset_iter))
+                except StopIteration:
+                    self.ended = True
+                    break
+            if len(data) == 0 or (self.drop_last and len(data) < len(possibly_batched_index)):
+                raise StopIteration
+        else:
+            data = next(self.dataset_iter)
+        return self.collate_fn(data)
+
+
+def _create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last):
+    cls = _IterableDatasetFetcher if is_iterable else _MapDatasetFetcher
+    return cls(dataset, auto_collation, collate_fn, drop_last)
+
+
+def _worker_loop(
+    is_iterable,
+    dataset,
+    index_queue,
+    data_queue,
+    auto_collation,
+    collate_fn,
+    drop_last,
+    base_seed,
+    init_fn,
+    worker_id,
+    num_workers,
+):
+    global _worker_info
     seed = base_seed + worker_id
     random.seed(seed)
     _random.manual_seed(seed)
     np.random.seed(_generate_state(base_seed, worker_id))
-    return seed
-
-
-def _worker_main(config, tasks, results, base_seed, worker_id, num_workers, init_fn):
-    """A worker process: read the tasks it is sent, put back ``(task id, data)``."""
-    global _worker_info
-    seed = _seed_worker(base_seed, worker_id)
-    _worker_info = WorkerInfo(
-        id=worker_id, num_workers=num_workers, seed=seed, dataset=config.dataset
-    )
-    startup_error = None
+    _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
+    init_exception = None
     try:
         if init_fn is not None:
             init_fn(worker_id)
-        read = _make_reader(config)
+        fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last)
     except Exception:
-        startup_error = _WorkerError(worker_id)
-    exhausted = False
+        init_exception = _ExceptionWrapper(
+            __import__("sys").exc_info(), f"in DataLoader worker process {worker_id}"
+        )
+    iteration_end = False
     while True:
-        message = tasks.get()
-        if message is None:
+        r = index_queue.get()
+        if r is None:
             break
-        if isinstance(message, _NewEpoch):
-            exhausted = False
-            read = _make_reader(config)
-            results.put((message, None))
+        if isinstance(r, _ResumeIteration):
+            data_queue.put((r, None))
+            iteration_end = False
+            fetcher = _create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last)
             continue
-        if exhausted:
+        if iteration_end:
             continue
-        task_id, index = message
-        if startup_error is not None:
-            data, startup_error = startup_error, None
+        idx, index = r
+        if init_exception is not None:
+            data = init_exception
+            init_exception = None
         else:
             try:
-                data = read(index)
-            except StopIteration:
-                if not config.iterable:
-                    data = _WorkerError(worker_id)
+                data = fetcher.fetch(index)
+            except Exception as e:
+                if isinstance(e, StopIteration) and is_iterable:
+                    data = _IterableDatasetStopIteration(worker_id)
+                    iteration_end = True
                 else:
-                    data, exhausted = _StreamEnded(worker_id), True
-            except Exception:
-                data = _WorkerError(worker_id)
-        results.put((task_id, data))
-    results.cancel_join_thread()
+                    data = _ExceptionWrapper(
+                        __import__("sys").exc_info(), f"in DataLoader worker process {worker_id}"
+                    )
+        data_queue.put((idx, data))
+    data_queue.cancel_join_thread()
 
 
-class _WorkerBatches:
-    """Iterates the loader with worker processes.
+# ---------------------------------------------------------------------------------- iterators
 
-    Tasks (numbered in sampler order) go to the workers in turn, ``prefetch_factor`` per
-    worker ahead; results come back in any order and are handed out in task order. A
-    worker whose iterable dataset ran out is skipped from then on, and the tasks it still
-    held are dropped, as in torch.
-    """
 
+class _BaseDataLoaderIter:
     def __init__(self, loader) -> None:
-        self._loader = loader
-        context = loader.multiprocessing_context or multiprocessing
-        if isinstance(context, str):
-            context = multiprocessing.get_context(context)
-        self._count = loader.num_workers
-        self._results = context.Queue()
-        self._task_queues = []
-        self._workers = []
-        self._closed = False
-        self._sampler = loader._index_sampler
-        self._indices = iter(self._sampler)
-        base_seed = _draw_base_seed(loader.generator)
-        config = _ReaderConfig(loader)
-        for worker_id in range(self._count):
-            tasks = context.Queue()
-            tasks.cancel_join_thread()
-            worker = context.Process(
-                target=_worker_main,
-                args=(
-                    config,
-                    tasks,
-                    self._results,
-                    base_seed,
-                    worker_id,
-                    self._count,
-                    loader.worker_init_fn,
-                ),
-                daemon=True,
-            )
-            worker.start()
-            self._task_queues.append(tasks)
-            self._workers.append(worker)
-        self._start_epoch(first=True)
-
-    def _start_epoch(self, first: bool) -> None:
-        if not first:
-            self._indices = iter(self._sampler)
-            for tasks in self._task_queues:
-                tasks.put(_NewEpoch())
-            acknowledged = 0
-            while acknowledged < self._count:
-                task_id, _ = self._receive()
-                acknowledged += isinstance(task_id, _NewEpoch)
-        self._sent = 0  # tasks sent so far (the next task's number)
-        self._handed = 0  # tasks handed out so far (the next result's number)
-        self._owner = {}  # task number -> worker, for tasks not yet handed out
-        self._early = {}  # task number -> data that arrived before its turn
-        self._active = [True] * self._count
-        self._turn = itertools.cycle(range(self._count))
-        for _ in range(self._loader.prefetch_factor * self._count):
-            self._send_task()
-
-    def _send_task(self) -> None:
-        try:
-            index = next(self._indices)
-        except StopIteration:
-            return
-        for _ in range(self._count):
-            worker = next(self._turn)
-            if self._active[worker]:
-                break
-        else:
-            return
-        self._task_queues[worker].put((self._sent, index))
-        self._owner[self._sent] = worker
-        self._sent += 1
-
-    def _receive(self):
-        timeout = self._loader.timeout
-        while True:
-            try:
-                return self._results.get(timeout=timeout if timeout > 0 else 5.0)
-            except queue.Empty:
-                if timeout > 0:
-                    raise RuntimeError(f"DataLoader timed out after {timeout} seconds") from None
-                # a worker that ended normally (exit code 0) is not a failure: it may have
-                # finished its share of an IterableDataset while this process waited
-                crashed = [w.pid for w in self._workers if not w.is_alive() and w.exitcode != 0]
-                if crashed:
-                    self._shutdown()
-                    raise RuntimeError(
-                        f"DataLoader worker (pid(s) {', '.join(map(str, crashed))}) exited "
-                        "unexpectedly"
-                    ) from None
+        self._dataset = loader.dataset
+        self._is_iterable = loader._is_iterable
+        self._IterableDataset_len_called = loader._IterableDataset_len_called
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._index_sampler = loader._index_sampler
+        self._num_workers = loader.num_workers
+        self._timeout = loader.timeout
+        self._collate_fn = loader.collate_fn
+        self._sampler_iter = iter(self._index_sampler)
+        self._base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
+        self._persistent_workers = loader.persistent_workers
+        self._num_yielded = 0
 
     def __iter__(self):
         return self
 
+    def _reset(self, loader, first_iter=False):
+        self._sampler_iter = iter(self._index_sampler)
+        self._num_yielded = 0
+        self._IterableDataset_len_called = loader._IterableDataset_len_called
+
+    def _next_index(self):
+        return next(self._sampler_iter)
+
     def __next__(self):
-        while True:
-            if not self._skip_to_answerable_task():
-                if not self._loader.persistent_workers:
-                    self._shutdown()
-                raise StopIteration
-            if self._handed in self._early:
-                return self._hand_out(self._early.pop(self._handed))
-            task_id, data = self._receive()
-            if isinstance(data, _StreamEnded):
-                self._active[data.worker_id] = False
-                if not self._loader.persistent_workers:
-                    self._task_queues[data.worker_id].put(None)
-                self._send_task()
-                continue
-            if task_id == self._handed:
-                return self._hand_out(data)
-            self._early[task_id] = data
-
-    def _skip_to_answerable_task(self) -> bool:
-        """Move past tasks held by workers that ran out; False when nothing is left."""
-        while self._handed < self._sent:
-            if self._handed in self._early or self._active[self._owner[self._handed]]:
-                return True
-            del self._owner[self._handed]
-            self._handed += 1
-        return False
-
-    def _hand_out(self, data):
-        del self._owner[self._handed]
-        self._handed += 1
-        self._send_task()
-        if isinstance(data, _WorkerError):
-            data.reraise()
+        if self._sampler_iter is None:
+            self._reset(None)
+        data = self._next_data()
+        self._num_yielded += 1
         return data
 
     def __len__(self) -> int:
-        return len(self._sampler)
+        return len(self._index_sampler)
 
-    def _shutdown(self) -> None:
-        if self._closed:
+
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
+    def __init__(self, loader) -> None:
+        super().__init__(loader)
+        self._dataset_fetcher = _create_fetcher(
+            self._is_iterable,
+            self._dataset,
+            self._auto_collation,
+            self._collate_fn,
+            self._drop_last,
+        )
+
+    def _next_data(self):
+        index = self._next_index()
+        return self._dataset_fetcher.fetch(index)
+
+
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
+    def __init__(self, loader) -> None:
+        super().__init__(loader)
+        self._prefetch_factor = loader.prefetch_factor
+        ctx = loader.multiprocessing_context
+        if ctx is None:
+            ctx = multiprocessing
+        elif isinstance(ctx, str):
+            ctx = multiprocessing.get_context(ctx)
+        self._worker_result_queue = ctx.Queue()
+        self._index_queues = []
+        self._workers = []
+        for i in range(self._num_workers):
+            index_queue = ctx.Queue()
+            index_queue.cancel_join_thread()
+            w = ctx.Process(
+                target=_worker_loop,
+                args=(
+                    self._is_iterable,
+                    self._dataset,
+                    index_queue,
+                    self._worker_result_queue,
+                    self._auto_collation,
+                    self._collate_fn,
+                    self._drop_last,
+                    self._base_seed,
+                    loader.worker_init_fn,
+                    i,
+                    self._num_workers,
+                ),
+            )
+            w.daemon = True
+            w.start()
+            self._index_queues.append(index_queue)
+            self._workers.append(w)
+        self._shutdown = False
+        self._reset(loader, first_iter=True)
+
+    def _reset(self, loader, first_iter=False):
+        super()._reset(loader, first_iter)
+        self._send_idx = 0
+        self._rcvd_idx = 0
+        self._task_info = {}
+        self._tasks_outstanding = 0
+        self._workers_status = [True] * self._num_workers
+        self._worker_queue_idx_cycle = itertools.cycle(range(self._num_workers))
+        if not first_iter:
+            for q in self._index_queues:
+                q.put(_ResumeIteration())
+            resume_count = 0
+            while resume_count < self._num_workers:
+                return_idx, _ = self._get_data()
+                if isinstance(return_idx, _ResumeIteration):
+                    resume_count += 1
+        for _ in range(self._prefetch_factor * self._num_workers):
+            self._try_put_index()
+
+    def _get_data(self):
+        timeout = self._timeout if self._timeout > 0 else None
+        while True:
+            try:
+                return self._worker_result_queue.get(timeout=timeout if timeout else 5.0)
+            except queue.Empty:
+                if timeout:
+                    raise RuntimeError(
+                        f"DataLoader timed out after {self._timeout} seconds"
+                    ) from None
+                # a worker that ended normally (exit code 0) is not a failure: it may have
+                # finished its share of an IterableDataset while this process waited
+                failed = [w.pid for w in self._workers if not w.is_alive() and w.exitcode != 0]
+                if failed:
+                    self._shutdown_workers()
+                    pids = ", ".join(str(p) for p in failed)
+                    raise RuntimeError(
+                        f"DataLoader worker (pid(s) {pids}) exited unexpectedly"
+                    ) from None
+
+    def _try_put_index(self):
+        try:
+            index = self._next_index()
+        except StopIteration:
             return
-        self._closed = True
-        for tasks, worker in zip(self._task_queues, self._workers, strict=True):
-            if worker.is_alive():
+        for _ in range(self._num_workers):
+            worker_queue_idx = next(self._worker_queue_idx_cycle)
+            if self._workers_status[worker_queue_idx]:
+                break
+        else:
+            return
+        self._index_queues[worker_queue_idx].put((self._send_idx, index))
+        self._task_info[self._send_idx] = (worker_queue_idx,)
+        self._tasks_outstanding += 1
+        self._send_idx += 1
+
+    def _process_data(self, data):
+        self._rcvd_idx += 1
+        self._try_put_index()
+        if isinstance(data, _ExceptionWrapper):
+            data.reraise()
+        return data
+
+    def _next_data(self):
+        while True:
+            while self._rcvd_idx < self._send_idx:
+                info = self._task_info.get(self._rcvd_idx, None)
+                if info:
+                    worker_id = info[0]
+                    if len(info) == 2 or self._workers_status[worker_id]:
+                        break
+                    del self._task_info[self._rcvd_idx]
+                self._rcvd_idx += 1
+            else:
+                if not self._persistent_workers:
+                    self._shutdown_workers()
+                raise StopIteration
+            if len(self._task_info[self._rcvd_idx]) == 2:
+                data = self._task_info.pop(self._rcvd_idx)[1]
+                return self._process_data(data)
+            idx, data = self._get_data()
+            self._tasks_outstanding -= 1
+            if isinstance(data, _IterableDatasetStopIteration):
+                if self._persistent_workers:
+                    self._workers_status[data.worker_id] = False
+                else:
+                    self._mark_worker_as_unavailable(data.worker_id)
+                self._try_put_index()
+                continue
+            if idx != self._rcvd_idx:
+                self._task_info[idx] += (data,)
+            else:
+                del self._task_info[idx]
+                return self._process_data(data)
+
+    def _mark_worker_as_unavailable(self, worker_id):
+        self._index_queues[worker_id].put(None)
+        self._workers_status[worker_id] = False
+
+    def _shutdown_workers(self):
+        if self._shutdown:
+            return
+        self._shutdown = True
+        for worker_id, q in enumerate(self._index_queues):
+            if self._workers_status[worker_id] or self._workers[worker_id].is_alive():
                 try:
-                    tasks.put(None)
+                    q.put(None)
                 except (OSError, ValueError):
                     pass
-        for worker in self._workers:
-            worker.join(timeout=5.0)
-            if worker.is_alive():
-                worker.terminate()
-        for tasks in self._task_queues:
-            tasks.cancel_join_thread()
-            tasks.close()
-        self._results.cancel_join_thread()
-        self._results.close()
+        for w in self._workers:
+            w.join(timeout=5.0)
+            if w.is_alive():
+                w.terminate()
+        for q in self._index_queues:
+            q.cancel_join_thread()
+            q.close()
+        self._worker_result_queue.cancel_join_thread()
+        self._worker_result_queue.close()
 
     def __del__(self):
         try:
-            self._shutdown()
+            self._shutdown_workers()
         except Exception:
             pass
 
@@ -694,15 +726,15 @@ class DataLoader:
 
     def _get_iterator(self):
         if self.num_workers == 0:
-            return _SingleProcessBatches(self)
-        return _WorkerBatches(self)
+            return _SingleProcessDataLoaderIter(self)
+        return _MultiProcessingDataLoaderIter(self)
 
     def __iter__(self):
         if self.persistent_workers and self.num_workers > 0:
             if self._iterator is None:
                 self._iterator = self._get_iterator()
             else:
-                self._iterator._start_epoch(first=False)
+                self._iterator._reset(self)
             return self._iterator
         return self._get_iterator()
 
