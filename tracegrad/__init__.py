@@ -95,6 +95,7 @@ from . import nn  # noqa: E402
 from . import func  # noqa: E402 - torch.func: grad, vjp, jvp, jacrev, vmap ...
 from .serialization import load, save  # noqa: E402
 from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...
+from . import linalg  # noqa: E402 - torch.linalg: inv, det, slogdet, solve, norms
 
 __version__ = "0.1.0"
 

@@ -15,17 +15,29 @@ from .comparison import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .index import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .matrix_functions import *  # noqa: F403
 from .nn import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .shape import to_dtype
 
 from . import arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape
+from . import matrix_functions
 
 # the torch namespace: the families' public functions (not the family modules themselves,
 # so that ``from .ops import *`` does not bind ``tracegrad.nn`` to ``ops.nn``)
 __all__ = [
     name
-    for family in (arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape)
+    for family in (
+        arithmetic,
+        comparison,
+        elementwise,
+        index,
+        linalg,
+        matrix_functions,
+        nn,
+        reduction,
+        shape,
+    )
     for name in family.__all__
 ] + ["REGISTRY", "Arg", "Op", "Sample", "apply", "inplace", "ones_like", "zeros_like", "to_dtype"]

@@ -16,9 +16,20 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ..autograd import forward_ad, grad_mode
 from . import arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape
+from . import matrix_functions
 from ._inplace import inplace
 
-FAMILIES = (arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape)
+FAMILIES = (
+    arithmetic,
+    comparison,
+    elementwise,
+    index,
+    linalg,
+    matrix_functions,
+    nn,
+    reduction,
+    shape,
+)
 
 
 # in-place arithmetic that needs no graph runs as one NumPy ufunc writing into the tensor

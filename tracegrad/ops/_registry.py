@@ -317,6 +317,8 @@ class ArrayMath:
     reshape = staticmethod(np.reshape)
     permute = staticmethod(np.transpose)
     maximum = staticmethod(np.maximum)
+    inv = staticmethod(np.linalg.inv)
+    solve = staticmethod(np.linalg.solve)
 
     @staticmethod
     def sigmoid(x):
@@ -693,6 +695,21 @@ def _erf_derivative(x):
 
 
 TensorMath.erf_derivative = staticmethod(_erf_derivative)
+
+
+def _matrix_function(name):
+    def call(*args):
+        from . import matrix_functions
+
+        return getattr(matrix_functions, name)(*args)
+
+    call.__name__ = name
+    return staticmethod(call)
+
+
+# the inverse and the linear solve of ops/matrix_functions.py (torch.linalg.inv / solve)
+TensorMath.inv = _matrix_function("inverse")
+TensorMath.solve = _matrix_function("solve")
 
 
 class JvpMath(ArrayMath):

@@ -245,8 +245,42 @@ def equal(input, other) -> bool:
 
 
 # the torch namespace functions of this family, and those that are also Tensor methods
+
+# the unit step: 0 for x < 0, 1 for x > 0, ``values`` where x == 0 (the course's ε(x))
+HEAVISIDE = Op(
+    "heaviside",
+    "NotDifferentiable",
+    forward=lambda xp, a, values: np.heaviside(a, values).astype(a.dtype, copy=False),
+    differentiable=False,
+    samples=[
+        Sample(
+            (
+                Arg((3, 4), grad=False, values=np.array([[-1.0, 0.0, 2.0, 0.0]] * 3)),
+                Arg((), values=np.array(0.5), grad=False),
+            )
+        ),
+        Sample((INTS, Arg((4,), low=-3, high=3, dtype="int64", grad=False))),
+    ],
+)
+
+
+def heaviside(input, values, *, out=None):
+    """The Heaviside step of ``input``: 0 where input < 0, 1 where input > 0 and
+    ``values`` (broadcast) where input == 0. Both must be tensors of the same dtype."""
+    for name, x in (("input", input), ("values", values)):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"heaviside(): argument '{name}' (position {1 + (name == 'values')}) must be "
+                f"Tensor, not {type(x).__name__}"
+            )
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _finish(apply(HEAVISIDE, (input, values)), out)
+
+
 __all__ = [
     "allclose",
+    "heaviside",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -275,6 +309,7 @@ __all__ = [
     "not_equal",
 ]
 METHODS = [
+    "heaviside",
     "eq",
     "ne",
     "lt",

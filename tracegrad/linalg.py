@@ -1,0 +1,51 @@
+"""``torch.linalg``: the linear-algebra functions under PyTorch's ``linalg`` names.
+
+Each is the registry op of ``tracegrad/ops`` (its derivative is defined there, once):
+``inv``, ``det``, ``slogdet``, ``solve`` come from ``ops/matrix_functions.py``, the norms
+from ``ops/reduction.py`` and the products from ``ops/linalg.py``.
+"""
+
+from __future__ import annotations
+
+from .ops import matmul, norm as _norm, outer
+from .ops.matrix_functions import det, inverse as inv, slogdet, solve
+
+
+class LinAlgError(RuntimeError):
+    """A linear-algebra routine failed (e.g. the inverse of a singular matrix)."""
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """‖x‖_ord over ``dim`` (all elements by default), the matrix seen as a flat vector."""
+    return _norm(x, p=ord, dim=dim, keepdim=keepdim, dtype=dtype)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """The Frobenius norm ‖A‖_F = sqrt(Σ Aᵢⱼ²) of each matrix (``ord='fro'`` only)."""
+    if ord != "fro":
+        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} is not supported (only 'fro')")
+    return _norm(A, p=2, dim=dim, keepdim=keepdim, dtype=dtype)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """``vector_norm`` for ``ord`` a number or None (2-norm of all elements, which is the
+    Frobenius norm of a matrix); ``'fro'`` for matrices."""
+    if ord == "fro":
+        return matrix_norm(A, dim=(-2, -1) if dim is None else dim, keepdim=keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        raise NotImplementedError(f"linalg.norm: ord={ord!r} is not supported")
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+__all__ = [
+    "LinAlgError",
+    "det",
+    "inv",
+    "matmul",
+    "matrix_norm",
+    "norm",
+    "outer",
+    "slogdet",
+    "solve",
+    "vector_norm",
+]
