@@ -11,8 +11,13 @@ backward pass explained step by step (slides: seed 001; computation graphs: seed
 3. Forward mode computes dy/dx in the other direction: a tangent dx = 1 travels with x
    through the same operations (``explain(mode="forward")``).
 4. The same for the slides' z = (<x, w> - y)^2, whose gradient by hand is
-   dz/dw = 2 (<x, w> - y) x^T.
+   dz/dw = 2 (<x, w> - y) x^T. computation_graph.py works that exercise in full: forward
+   accumulation (one JVP per component of w) and reverse propagation, step by step.
+
+Usage: python scalar_graph.py   (prints only; ``--fast`` is accepted for the test suite)
 """
+
+import argparse
 
 import tracegrad as torch
 from tracegrad.viz import draw_graph
@@ -72,5 +77,8 @@ def dot_product_example():
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fast", action="store_true", help="accepted; the example is fast")
+    parser.parse_args()
     scalar_example()
     dot_product_example()
