@@ -31,6 +31,7 @@ __all__ = [
     "orthogonal_",
 ]
 
+# layers with no activation of their own: their gain is 1
 _LINEAR_FUNCTIONS = (
     "linear",
     "conv1d",
@@ -40,27 +41,27 @@ _LINEAR_FUNCTIONS = (
     "conv_transpose2d",
     "conv_transpose3d",
 )
+_FIXED_GAINS = {"tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4}
 
 
 def calculate_gain(nonlinearity, param=None):
-    r"""The recommended gain value for the given nonlinearity function.
+    r"""The factor by which to scale a layer's initial weights, given the activation that
+    follows the layer.
 
-    ================= ====================================================
-    nonlinearity      gain
-    ================= ====================================================
-    Linear / Identity :math:`1`
-    Conv{1,2,3}D      :math:`1`
-    Sigmoid           :math:`1`
-    Tanh              :math:`\frac{5}{3}`
-    ReLU              :math:`\sqrt{2}`
-    Leaky Relu        :math:`\sqrt{\frac{2}{1 + \text{negative\_slope}^2}}`
-    SELU              :math:`\frac{3}{4}`
-    ================= ====================================================
+    A nonlinearity changes the variance of the signal passing through it (ReLU zeroes
+    half of it, for instance). Multiplying the weight scale by the gain compensates, so
+    that activations keep roughly the same size from layer to layer:
+
+    * ``"linear"``, ``"conv1d"`` ... ``"conv_transpose3d"``, ``"sigmoid"``: :math:`1`
+    * ``"tanh"``: :math:`5/3`
+    * ``"relu"``: :math:`\sqrt{2}`
+    * ``"leaky_relu"``: :math:`\sqrt{2 / (1 + s^2)}` with :math:`s` the negative slope
+    * ``"selu"``: :math:`3/4`
 
     Args:
-        nonlinearity: the non-linear function (`nn.functional` name)
-        param: optional parameter for the non-linear function (the negative slope of
-            ``leaky_relu``, 0.01 by default)
+        nonlinearity (str): the activation, by its ``nn.functional`` name.
+        param (float, optional): the negative slope for ``"leaky_relu"``
+            (default ``0.01``).
 
     Example::
 
@@ -68,90 +69,101 @@ def calculate_gain(nonlinearity, param=None):
         >>> torch.nn.init.calculate_gain("leaky_relu", 0.2)
         1.3867504905630728
     """
-    if nonlinearity in _LINEAR_FUNCTIONS or nonlinearity == "sigmoid":
+    if nonlinearity == "sigmoid" or nonlinearity in _LINEAR_FUNCTIONS:
         return 1
-    if nonlinearity == "tanh":
-        return 5.0 / 3
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         if param is None:
-            negative_slope = 0.01
-        elif not isinstance(param, bool) and isinstance(param, int) or isinstance(param, float):
-            negative_slope = param
+            slope = 0.01
+        elif isinstance(param, float) or (isinstance(param, int) and not isinstance(param, bool)):
+            slope = param
         else:
             raise ValueError(f"negative_slope {param} not a valid number")
-        return math.sqrt(2.0 / (1 + negative_slope**2))
-    if nonlinearity == "selu":
-        return 3.0 / 4
+        shrink = 1 + slope**2
+        return math.sqrt(2.0 / shrink)
+    if isinstance(nonlinearity, str) and nonlinearity in _FIXED_GAINS:
+        return _FIXED_GAINS[nonlinearity]
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    r"""Fill ``tensor`` with values drawn from the uniform distribution
-    :math:`\mathcal{U}(a, b)`.
+    r"""Overwrite ``tensor`` with independent draws from the uniform distribution on
+    :math:`[a, b)`.
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`
-        a: the lower bound of the uniform distribution
-        b: the upper bound of the uniform distribution
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): the tensor to fill (any shape).
+        a (float): smallest possible value. Default: ``0.0``
+        b (float): the values stay below this. Default: ``1.0``
+        generator (Generator, optional): where the random numbers come from; the global
+            generator when ``None``.
+
+    Returns:
+        ``tensor`` itself. No gradient is recorded.
 
     Example::
 
         >>> import tracegrad as torch
-        >>> w = torch.empty(3, 5)
-        >>> torch.nn.init.uniform_(w).shape
-        torch.Size([3, 5])
+        >>> weight = torch.nn.init.uniform_(torch.empty(3, 5), -0.1, 0.1)
+        >>> bool(weight.abs().max() <= 0.1)
+        True
     """
     with grad_mode.no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    r"""Fill ``tensor`` with values drawn from the normal distribution
-    :math:`\mathcal{N}(\text{mean}, \text{std}^2)`.
+    r"""Overwrite ``tensor`` with independent draws from the Gaussian
+    :math:`\mathcal{N}(\mu, \sigma^2)` with :math:`\mu` = ``mean``, :math:`\sigma` = ``std``.
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`
-        mean: the mean of the normal distribution
-        std: the standard deviation of the normal distribution
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): the tensor to fill (any shape).
+        mean (float): centre of the distribution. Default: ``0.0``
+        std (float): its standard deviation. Default: ``1.0``
+        generator (Generator, optional): where the random numbers come from.
+
+    Returns:
+        ``tensor`` itself. No gradient is recorded.
     """
     with grad_mode.no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    r"""Fill ``tensor`` with values drawn from a truncated normal distribution: the values
-    of :math:`\mathcal{N}(\text{mean}, \text{std}^2)` that lie in :math:`[a, b]`.
+def _standard_normal_cdf(x: float) -> float:
+    r""":math:`P(Z \le x)` for a standard normal :math:`Z`."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
-    As PyTorch does: when most of the mass is inside the bounds (more than 0.3), draw
-    normal values and redraw the whole tensor's worth for the elements outside them;
-    otherwise draw uniform candidates in :math:`[a, b]` and accept them with the ratio of
-    the density to its peak (rejection sampling).
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    r"""Overwrite ``tensor`` with Gaussian draws that are restricted to :math:`[a, b]`.
+
+    The distribution is :math:`\mathcal{N}(\text{mean}, \text{std}^2)` conditioned on
+    landing inside the interval, so no weight starts out extremely large. Note that ``a``
+    and ``b`` are absolute bounds, not multiples of ``std``.
+
+    Two sampling strategies are used, chosen as PyTorch chooses them so that the draws
+    are the same: if the interval holds more than 30 % of the probability, values outside
+    it are redrawn until none is left; otherwise uniform candidates in :math:`[a, b]` are
+    kept with probability proportional to the Gaussian density (rejection sampling).
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`
-        mean: the mean of the normal distribution
-        std: the standard deviation of the normal distribution
-        a: the minimum cutoff value
-        b: the maximum cutoff value
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): the tensor to fill.
+        mean (float): centre of the Gaussian. Default: ``0.0``
+        std (float): its standard deviation. Default: ``1.0``
+        a (float): lower bound. Default: ``-2.0``
+        b (float): upper bound. Default: ``2.0``
+        generator (Generator, optional): where the random numbers come from.
+
+    Returns:
+        ``tensor`` itself.
     """
-
-    def norm_cdf(x):
-        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
-
-    if (mean < a - 2 * std) or (mean > b + 2 * std):
+    if not (a - 2 * std <= mean <= b + 2 * std):
         warnings.warn(
-            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
-            "The distribution of values may be incorrect.",
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution "
+            "of values may be incorrect.",
             stacklevel=2,
         )
     with grad_mode.no_grad():
-        mass = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
-        if mass > 0.3:
+        inside = _standard_normal_cdf((b - mean) / std) - _standard_normal_cdf((a - mean) / std)
+        if inside > 0.3:
             _trunc_normal_by_redrawing(tensor, mean, std, a, b, generator)
         else:
             _trunc_normal_by_rejection(tensor, mean, std, a, b, generator)
@@ -181,8 +193,11 @@ def _log_density(candidates, mean, std, log_peak):
 
 
 def _trunc_normal_by_rejection(tensor, mean, std, a, b, generator):
-    mode = max(a, min(mean, b))
-    log_peak = -0.5 * ((mode - mean) / std) ** 2
+    """Uniform candidates in [a, b], each kept when log(u) <= its log density ratio."""
+    # the density is highest at the point of [a, b] nearest to the mean
+    peak = min(max(mean, a), b)
+    peak_z = (peak - mean) / std
+    log_peak = -0.5 * peak_z**2
     accept = Tensor._make(np.empty_like(tensor._data))
     tensor.uniform_(a, b, generator=generator)
     candidates = Tensor._make(tensor._data.copy())
@@ -199,7 +214,7 @@ def _trunc_normal_by_rejection(tensor, mean, std, a, b, generator):
 
 
 def constant_(tensor, val):
-    r"""Fill ``tensor`` with the value ``val``.
+    r"""Overwrite every element of ``tensor`` with ``val``; returns ``tensor``.
 
     Example::
 
@@ -212,19 +227,23 @@ def constant_(tensor, val):
 
 
 def ones_(tensor):
-    r"""Fill ``tensor`` with the scalar value 1."""
+    r"""Overwrite every element of ``tensor`` with 1; returns ``tensor``."""
     with grad_mode.no_grad():
         return tensor.fill_(1.0)
 
 
 def zeros_(tensor):
-    r"""Fill ``tensor`` with the scalar value 0."""
+    r"""Overwrite every element of ``tensor`` with 0 (the usual start for biases)."""
     with grad_mode.no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor):
-    r"""Fill the 2-dimensional ``tensor`` with the identity matrix (ones on the diagonal).
+    r"""Overwrite a matrix with the identity: ones on the main diagonal, zeros elsewhere.
+
+    A layer initialised this way starts as the identity map (for a square weight), which
+    keeps deep linear stacks well behaved. Only 2-D tensors are accepted; a rectangular
+    one gets ones on its leading diagonal.
 
     Example::
 
@@ -233,176 +252,211 @@ def eye_(tensor):
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
-    if tensor.ndimension() != 2:
+    if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with grad_mode.no_grad():
         tensor._data[...] = np.eye(*tensor.shape, dtype=tensor._data.dtype)
-        tensor._version[0] += 1
+        tensor._version[0] += 1  # an in-place write, visible to autograd's checks
     return tensor
 
 
 def _calculate_fan_in_and_fan_out(tensor):
-    """(fan_in, fan_out) of a weight: dims 1 and 0, times the receptive field (the
-    product of the remaining dims) for convolution weights."""
-    dimensions = tensor.dim()
-    if dimensions < 2:
+    """``(fan_in, fan_out)`` of a weight: how many inputs feed one output unit, and how
+    many outputs one input unit feeds.
+
+    A Linear weight has shape ``(out_features, in_features)``, so fan_in is dimension 1
+    and fan_out dimension 0. A convolution weight ``(out, in, k1, k2, ...)`` multiplies
+    both by the kernel size ``k1 * k2 * ...``.
+    """
+    if tensor.dim() < 2:
         raise ValueError(
             "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
         )
-    receptive_field_size = 1
-    for s in tensor.shape[2:]:
-        receptive_field_size *= s
-    fan_in = tensor.size(1) * receptive_field_size
-    fan_out = tensor.size(0) * receptive_field_size
-    return fan_in, fan_out
+    kernel_size = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * kernel_size, tensor.shape[0] * kernel_size
+
+
+def _glorot_std(tensor, gain):
+    """The standard deviation Glorot's rule gives: gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return gain * math.sqrt(2.0 / (fan_in + fan_out))
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    r"""Fill ``tensor`` from :math:`\mathcal{U}(-a, a)` with
-    :math:`a = \text{gain} \times \sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}}`
-    (Glorot initialization).
+    r"""Glorot (Xavier) initialisation with a uniform distribution.
+
+    Draws from :math:`\mathcal{U}(-a, a)` with
+
+    .. math:: a = \text{gain} \cdot \sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}},
+
+    which gives the weights the variance :math:`2 \cdot \text{gain}^2 /
+    (\text{fan\_in} + \text{fan\_out})`. That choice keeps the size of activations in
+    the forward pass and of gradients in the backward pass about constant across layers
+    (Glorot & Bengio, 2010); it suits tanh and sigmoid networks.
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`
-        gain: an optional scaling factor
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): a weight with at least 2 dimensions.
+        gain (float): extra scale, usually :func:`calculate_gain` of the activation.
+            Default: ``1.0``
+        generator (Generator, optional): where the random numbers come from.
+
+    Returns:
+        ``tensor`` itself.
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    a = math.sqrt(3.0) * std
-    return uniform_(tensor, -a, a, generator)
+    # sqrt(3) * std: a uniform on (-a, a) has standard deviation a / sqrt(3)
+    bound = math.sqrt(3.0) * _glorot_std(tensor, gain)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    r"""Fill ``tensor`` from :math:`\mathcal{N}(0, \text{std}^2)` with
-    :math:`\text{std} = \text{gain} \times \sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}`
-    (Glorot initialization).
+    r"""Glorot (Xavier) initialisation with a Gaussian distribution.
+
+    Draws from :math:`\mathcal{N}(0, \sigma^2)` with
+    :math:`\sigma = \text{gain} \cdot \sqrt{2 / (\text{fan\_in} + \text{fan\_out})}`, the
+    same variance as :func:`xavier_uniform_`.
+
+    Args:
+        tensor (Tensor): a weight with at least 2 dimensions.
+        gain (float): extra scale. Default: ``1.0``
+        generator (Generator, optional): where the random numbers come from.
 
     Example::
 
         >>> import tracegrad as torch
         >>> w = torch.nn.init.xavier_normal_(torch.Tensor(1000, 100))
-        >>> round(w.std().item(), 2)
+        >>> round(w.std().item(), 2)    # sqrt(2 / 1100)
         0.04
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    return normal_(tensor, 0.0, std, generator)
+    return normal_(tensor, 0.0, _glorot_std(tensor, gain), generator)
 
 
-def _calculate_correct_fan(tensor, mode):
+def _fan_for_mode(tensor, mode):
+    """fan_in or fan_out of ``tensor``, as ``mode`` asks."""
     mode = mode.lower()
-    valid_modes = ["fan_in", "fan_out"]
-    if mode not in valid_modes:
-        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return fan_in if mode == "fan_in" else fan_out
+    choices = ["fan_in", "fan_out"]
+    if mode not in choices:
+        raise ValueError(f"Mode {mode} not supported, please use one of {choices}")
+    fans = dict(zip(choices, _calculate_fan_in_and_fan_out(tensor)))
+    return fans[mode]
+
+
+def _he_std(tensor, a, mode, nonlinearity):
+    """gain / sqrt(fan): the standard deviation of He initialisation."""
+    fan = _fan_for_mode(tensor, mode)  # checked before the nonlinearity, as in PyTorch
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def _has_no_elements(tensor) -> bool:
+    """True (after a warning) for a tensor with a zero-size dimension: nothing to fill."""
+    if 0 not in tensor.shape:
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+    return True
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    r"""Fill ``tensor`` from :math:`\mathcal{U}(-\text{bound}, \text{bound})` with
-    :math:`\text{bound} = \text{gain} \times \sqrt{\frac{3}{\text{fan\_mode}}}`
-    (He initialization). ``nn.Linear`` uses ``a=math.sqrt(5)``, which gives the bound
+    r"""He (Kaiming) initialisation with a uniform distribution.
+
+    Draws from :math:`\mathcal{U}(-b, b)` with
+
+    .. math:: b = \text{gain} \cdot \sqrt{\frac{3}{\text{fan}}},
+
+    i.e. the variance :math:`\text{gain}^2 / \text{fan}`. He et al. (2015) derived it for
+    ReLU networks: with gain :math:`\sqrt{2}` it makes up for the half of the signal a
+    ReLU removes. ``nn.Linear`` calls it with ``a=math.sqrt(5)``, which makes the bound
     :math:`1/\sqrt{\text{fan\_in}}`.
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`
-        a: the negative slope of the rectifier used after this layer (only used with
-            ``'leaky_relu'``)
-        mode: either ``'fan_in'`` (default) or ``'fan_out'``.
-        nonlinearity: the non-linear function (`nn.functional` name), recommended to
-            use only with ``'relu'`` or ``'leaky_relu'`` (default).
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): a weight with at least 2 dimensions.
+        a (float): negative slope of the leaky ReLU that follows (for the gain).
+            Default: ``0``
+        mode (str): ``"fan_in"`` keeps the forward activations' size steady,
+            ``"fan_out"`` the backward gradients'. Default: ``"fan_in"``
+        nonlinearity (str): the activation after this layer, for the gain.
+            Default: ``"leaky_relu"``
+        generator (Generator, optional): where the random numbers come from.
+
+    Returns:
+        ``tensor`` itself; a tensor with no elements is returned unchanged, with a warning.
     """
-    if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+    if _has_no_elements(tensor):
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * _he_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    r"""Fill ``tensor`` from :math:`\mathcal{N}(0, \text{std}^2)` with
-    :math:`\text{std} = \frac{\text{gain}}{\sqrt{\text{fan\_mode}}}` (He initialization).
+    r"""He (Kaiming) initialisation with a Gaussian distribution.
 
-    Args:
-        tensor: an n-dimensional `torch.Tensor`
-        a: the negative slope of the rectifier used after this layer
-        mode: either ``'fan_in'`` (default) or ``'fan_out'``.
-        nonlinearity: the non-linear function (`nn.functional` name)
-        generator: the torch Generator to sample from (default: None)
+    Draws from :math:`\mathcal{N}(0, \sigma^2)` with
+    :math:`\sigma = \text{gain} / \sqrt{\text{fan}}`, the variance of
+    :func:`kaiming_uniform_`. The arguments are those of :func:`kaiming_uniform_`.
+
+    Returns:
+        ``tensor`` itself; a tensor with no elements is returned unchanged, with a warning.
     """
-    if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+    if _has_no_elements(tensor):
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
-    return normal_(tensor, 0, std, generator)
+    return normal_(tensor, 0, _he_std(tensor, a, mode, nonlinearity), generator)
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    r"""Fill ``tensor`` with a (semi) orthogonal matrix, as in "Exact solutions to the
-    nonlinear dynamics of learning in deep linear neural networks" (Saxe et al., 2013).
+    r"""Overwrite ``tensor`` with a random (semi-)orthogonal matrix times ``gain``.
 
-    A normal matrix is drawn (as torch draws it) and orthonormalized by a QR
-    decomposition, the signs fixed so that R has a positive diagonal. Dimensions beyond
-    the first are flattened. The QR step is NumPy's LAPACK, not torch's, so the values
-    agree with torch's to rounding, not bit for bit.
+    The rows (or the columns, whichever are fewer) come out orthonormal, so the layer
+    preserves the length of vectors: useful for deep and recurrent networks (Saxe et al.,
+    2013). Dimensions after the first are flattened into columns.
+
+    The matrix is a Gaussian one (drawn as PyTorch draws it) put through a QR
+    decomposition, with signs chosen so that R has a positive diagonal. NumPy performs
+    the QR step, so the values match PyTorch's up to rounding, not bit for bit.
 
     Args:
-        tensor: an n-dimensional `torch.Tensor`, where :math:`n \geq 2`
-        gain: optional scaling factor
-        generator: the torch Generator to sample from (default: None)
+        tensor (Tensor): a tensor with at least 2 dimensions.
+        gain (float): scale of the result. Default: ``1``
+        generator (Generator, optional): where the random numbers come from.
     """
-    if tensor.ndimension() < 2:
+    if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
-    rows = tensor.size(0)
-    cols = tensor.numel() // rows
-    flattened = Tensor._make(np.empty((rows, cols), dtype=tensor._data.dtype))
-    flattened.normal_(0, 1, generator=generator)
-    matrix = flattened._data.T if rows < cols else flattened._data
-    q, r = np.linalg.qr(matrix)
+    rows = tensor.shape[0]
+    width = tensor.numel() // rows
+    gaussian = Tensor._make(np.empty((rows, width), dtype=tensor._data.dtype))
+    gaussian.normal_(0, 1, generator=generator)
+    wide = rows < width
+    # QR orthonormalises columns: work on the transpose of a wide matrix
+    q, r = np.linalg.qr(gaussian._data.T if wide else gaussian._data)
     q = q * np.sign(np.diag(r))
-    if rows < cols:
+    if wide:
         q = q.T
     with grad_mode.no_grad():
-        values = q.reshape(tensor.shape).astype(tensor._data.dtype) * np.asarray(
-            gain, dtype=tensor._data.dtype
-        )
-        np.copyto(tensor._data, values)
+        scale = np.asarray(gain, dtype=tensor._data.dtype)
+        np.copyto(tensor._data, q.reshape(tensor.shape).astype(tensor._data.dtype) * scale)
         tensor._version[0] += 1
     return tensor
 
 
-def _make_deprecate(method):
-    new_name = method.__name__
-    old_name = new_name[:-1]
+def _deprecated_alias(function):
+    """The old name without the trailing underscore: warns, then calls ``function``."""
+    current = function.__name__
+    old = current.rstrip("_")
 
-    def deprecated_init(*args, **kwargs):
+    def alias(*args, **kwargs):
         warnings.warn(
-            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+            f"`nn.init.{old}` is now deprecated in favor of `nn.init.{current}`.",
             FutureWarning,
             stacklevel=2,
         )
-        return method(*args, **kwargs)
+        return function(*args, **kwargs)
 
-    deprecated_init.__doc__ = f"{old_name}(...)\n\n.. warning::\n    Deprecated: use {new_name}."
-    deprecated_init.__name__ = old_name
-    return deprecated_init
+    alias.__name__ = old
+    alias.__doc__ = f"Deprecated spelling of :func:`{current}`; use that instead."
+    return alias
 
 
-uniform = _make_deprecate(uniform_)
-normal = _make_deprecate(normal_)
-constant = _make_deprecate(constant_)
-eye = _make_deprecate(eye_)
-xavier_uniform = _make_deprecate(xavier_uniform_)
-xavier_normal = _make_deprecate(xavier_normal_)
-kaiming_uniform = _make_deprecate(kaiming_uniform_)
-kaiming_normal = _make_deprecate(kaiming_normal_)
-orthogonal = _make_deprecate(orthogonal_)
+# PyTorch still accepts the names from before the in-place "_" convention
+uniform, normal, constant, eye = map(_deprecated_alias, (uniform_, normal_, constant_, eye_))
+xavier_uniform, xavier_normal = map(_deprecated_alias, (xavier_uniform_, xavier_normal_))
+kaiming_uniform, kaiming_normal = map(_deprecated_alias, (kaiming_uniform_, kaiming_normal_))
+orthogonal = _deprecated_alias(orthogonal_)

@@ -1,4 +1,11 @@
-"""Activation modules: each applies the ``nn.functional`` function of the same name."""
+"""Activation layers: the nonlinearities placed between linear layers.
+
+Without a nonlinearity, a stack of linear layers collapses into a single linear map, so
+it can only fit linear functions. Each layer here applies one fixed function to every
+element of its input (Softmax and LogSoftmax work along one dimension), so the output
+has the shape of the input. The computation itself lives in ``nn.functional``; a layer
+only stores its settings, which is what lets it sit inside ``nn.Sequential``.
+"""
 
 from __future__ import annotations
 
@@ -29,33 +36,35 @@ __all__ = [
 
 
 def _inplace_text(inplace, separator=", ") -> str:
+    """The ``inplace=True`` part of a printed layer; nothing when it is off."""
     return f"{separator}inplace=True" if inplace else ""
 
 
 class Threshold(Module):
-    r"""Thresholds each element of the input Tensor.
+    r"""Keep the elements above a threshold, replace the others by a fixed value.
 
     .. math::
-        y = \begin{cases} x, &\text{ if } x > \text{threshold} \\
-        \text{value}, &\text{ otherwise } \end{cases}
+        y = \begin{cases} x & \text{if } x > \text{threshold} \\
+                          \text{value} & \text{otherwise} \end{cases}
+
+    ReLU is the special case ``Threshold(0, 0)``.
 
     Args:
-        threshold: The value to threshold at
-        value: The value to replace with
-        inplace: can optionally do the operation in-place. Default: ``False``
+        threshold (float): elements must be strictly greater than this to be kept.
+        value (float): what the other elements become.
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Output: :math:`(*)`, same shape as the input.
+        - Input: any shape.
+        - Output: the input's shape.
 
-    Examples::
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.Threshold(0.1, 20)(torch.tensor([0.0, 0.5]))
         tensor([20.0000,  0.5000])
     """
-
-    __constants__ = ["threshold", "value", "inplace"]
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
@@ -64,106 +73,111 @@ class Threshold(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.threshold(input, self.threshold, self.value, self.inplace)
+        return F.threshold(input, threshold=self.threshold, value=self.value, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}{_inplace_text(self.inplace)}"
 
 
 class ReLU(Module):
-    r"""Applies the rectified linear unit function element-wise:
-    :math:`\text{ReLU}(x) = (x)^+ = \max(0, x)`.
+    r"""Rectified linear unit: negative elements become zero, the others pass unchanged.
+
+    .. math:: \mathrm{ReLU}(x) = \max(0, x)
+
+    The default hidden-layer activation: cheap, and its gradient is exactly 1 for every
+    positive input, so it does not shrink gradients the way sigmoid does. Its derivative
+    is 0 for :math:`x < 0` (the value used at :math:`x = 0` is also 0).
 
     Args:
-        inplace: can optionally do the operation in-place. Default: ``False``
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Output: :math:`(*)`, same shape as the input.
+        - Input: any shape.
+        - Output: the input's shape.
 
-    Examples::
+    Example::
 
         >>> import tracegrad as torch
-        >>> m = torch.nn.ReLU()
-        >>> m(torch.tensor([-1.0, 0.0, 2.0]))
+        >>> relu = torch.nn.ReLU()
+        >>> relu(torch.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
-
-    __constants__ = ["inplace"]
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
+        return F.relu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_text(self.inplace, "")
 
 
 class Hardtanh(Module):
-    r"""Applies the HardTanh function element-wise:
-    :math:`\max(\text{min\_val}, \min(x, \text{max\_val}))`.
+    r"""Clip every element to the interval ``[min_val, max_val]``.
+
+    .. math:: y = \min(\max(x, \text{min\_val}), \text{max\_val})
+
+    A piecewise linear stand-in for tanh: identity in the middle, flat outside.
 
     Args:
-        min_val: minimum value of the linear region range. Default: -1
-        max_val: maximum value of the linear region range. Default: 1
-        inplace: can optionally do the operation in-place. Default: ``False``
+        min_val (float): lower end of the interval. Default: ``-1.0``
+        max_val (float): upper end; must be greater than ``min_val``. Default: ``1.0``
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
+        min_value, max_value: old names of ``min_val`` and ``max_val`` (deprecated).
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Output: :math:`(*)`, same shape as the input.
+        - Input: any shape.
+        - Output: the input's shape.
 
-    Examples::
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.Hardtanh(-2, 2)(torch.tensor([-3.0, 1.0, 3.0]))
         tensor([-2.,  1.,  2.])
     """
 
-    __constants__ = ["min_val", "max_val", "inplace"]
-
     def __init__(
         self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None
     ) -> None:
         super().__init__()
-        if min_value is not None:
-            warnings.warn(
-                "keyword argument `min_value` is deprecated and renamed to `min_val`",
-                FutureWarning,
-                stacklevel=2,
-            )
-            min_val = min_value
-        if max_value is not None:
-            warnings.warn(
-                "keyword argument `max_value` is deprecated and renamed to `max_val`",
-                FutureWarning,
-                stacklevel=2,
-            )
-            max_val = max_value
+        renamed = (("min_value", "min_val", min_value), ("max_value", "max_val", max_value))
+        for old, new, given in renamed:
+            if given is not None:
+                warnings.warn(
+                    f"keyword argument `{old}` is deprecated and renamed to `{new}`",
+                    FutureWarning,
+                    stacklevel=2,
+                )
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
+        if max_val <= min_val:
+            # PyTorch reports an empty interval with AssertionError; so do we
+            raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
         self.min_val = min_val
         self.max_val = max_val
         self.inplace = inplace
-        if self.max_val <= self.min_val:
-            raise AssertionError(
-                f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})"
-            )
 
     def forward(self, input):
-        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+        return F.hardtanh(input, min_val=self.min_val, max_val=self.max_val, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}{_inplace_text(self.inplace)}"
 
 
 class ReLU6(Hardtanh):
-    r"""Applies the ReLU6 function element-wise: :math:`\min(\max(0,x), 6)`.
+    r"""ReLU capped at 6: :math:`y = \min(\max(0, x), 6)`, i.e. ``Hardtanh(0, 6)``.
+
+    The cap keeps activations in a small range, which suits low-precision arithmetic.
 
     Args:
-        inplace: can optionally do the operation in-place. Default: ``False``
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
 
-    Examples::
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.ReLU6()(torch.tensor([-1.0, 3.0, 9.0]))
@@ -171,21 +185,26 @@ class ReLU6(Hardtanh):
     """
 
     def __init__(self, inplace: bool = False) -> None:
-        super().__init__(0.0, 6.0, inplace)
+        super().__init__(min_val=0.0, max_val=6.0, inplace=inplace)
 
     def extra_repr(self) -> str:
         return _inplace_text(self.inplace, "")
 
 
 class Sigmoid(Module):
-    r"""Applies the Sigmoid function element-wise:
-    :math:`\text{Sigmoid}(x) = \sigma(x) = \frac{1}{1 + \exp(-x)}`.
+    r"""The logistic function: squashes every element into :math:`(0, 1)`.
+
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)(1 - \sigma(x))
+
+    Used to turn a score into a probability (binary classification, gates). As a hidden
+    activation it learns slowly: its derivative is at most 1/4 and vanishes for large
+    :math:`|x|`.
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Output: :math:`(*)`, same shape as the input.
+        - Input: any shape.
+        - Output: the input's shape.
 
-    Examples::
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.Sigmoid()(torch.tensor([0.0]))
@@ -197,10 +216,18 @@ class Sigmoid(Module):
 
 
 class Tanh(Module):
-    r"""Applies the Hyperbolic Tangent (Tanh) function element-wise:
-    :math:`\text{Tanh}(x) = \frac{\exp(x) - \exp(-x)} {\exp(x) + \exp(-x)}`.
+    r"""Hyperbolic tangent: squashes every element into :math:`(-1, 1)`.
 
-    Examples::
+    .. math:: \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}, \qquad
+              \tanh'(x) = 1 - \tanh^2(x)
+
+    A zero-centred relative of the sigmoid (:math:`\tanh(x) = 2\sigma(2x) - 1`).
+
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.Tanh()(torch.tensor([0.0]))
@@ -212,45 +239,62 @@ class Tanh(Module):
 
 
 class SiLU(Module):
-    r"""Applies the Sigmoid Linear Unit (SiLU) function, element-wise:
-    :math:`\text{silu}(x) = x * \sigma(x)`.
+    r"""Sigmoid-weighted linear unit (also called swish): :math:`y = x \, \sigma(x)`.
 
-    Examples::
+    A smooth ReLU-like curve that dips slightly below zero for negative inputs.
+
+    Args:
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
+
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.SiLU()(torch.tensor([0.0, 1.0]))
         tensor([0.0000, 0.7311])
     """
 
-    __constants__ = ["inplace"]
-
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
-        return F.silu(input, inplace=self.inplace)
+        return F.silu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_text(self.inplace, "")
 
 
 class ELU(Module):
-    r"""Applies the Exponential Linear Unit (ELU) function, element-wise:
-    :math:`x` if :math:`x > 0`, :math:`\alpha (\exp(x) - 1)` otherwise.
+    r"""Exponential linear unit: identity for positive inputs, a saturating exponential
+    for negative ones.
+
+    .. math::
+        y = \begin{cases} x & \text{if } x > 0 \\
+                          \alpha (e^{x} - 1) & \text{otherwise} \end{cases}
+
+    Negative outputs (down to :math:`-\alpha`) keep the mean activation closer to zero
+    than ReLU does.
 
     Args:
-        alpha: the :math:`\alpha` value for the ELU formulation. Default: 1.0
-        inplace: can optionally do the operation in-place. Default: ``False``
+        alpha (float): the level the negative side approaches. Default: ``1.0``
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.ELU()
         ELU(alpha=1.0)
     """
-
-    __constants__ = ["alpha", "inplace"]
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -258,59 +302,69 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
+        return F.elu(input, alpha=self.alpha, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
 
 
 class GELU(Module):
-    r"""Applies the Gaussian Error Linear Units function: :math:`\text{GELU}(x) = x \Phi(x)`,
-    :math:`\Phi` the cumulative distribution function of the standard normal.
+    r"""Gaussian error linear unit: :math:`y = x \, \Phi(x)`, where :math:`\Phi` is the
+    standard normal cumulative distribution function.
 
-    When ``approximate='tanh'``: :math:`0.5 x (1 + \tanh(\sqrt{2/\pi} (x + 0.044715 x^3)))`.
+    Each input is weighted by the probability that a standard normal variable lies below
+    it; the activation of Transformer models. ``approximate='tanh'`` uses the cheaper
+    :math:`0.5\,x\,(1 + \tanh(\sqrt{2/\pi}\,(x + 0.044715\,x^3)))`.
 
     Args:
-        approximate (str, optional): the gelu approximation algorithm to use:
-            ``'none'`` | ``'tanh'``. Default: ``'none'``
+        approximate (str): ``'none'`` for the exact formula or ``'tanh'``.
+            Default: ``'none'``
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.GELU(approximate="tanh")
         GELU(approximate='tanh')
     """
 
-    __constants__ = ["approximate"]
-
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
 
     def forward(self, input):
-        return F.gelu(input, approximate=self.approximate)
+        return F.gelu(input, self.approximate)
 
     def extra_repr(self) -> str:
-        return f"approximate={repr(self.approximate)}"
+        return f"approximate={self.approximate!r}"
 
 
 class LeakyReLU(Module):
-    r"""Applies the LeakyReLU function element-wise:
-    :math:`\max(0, x) + \text{negative\_slope} * \min(0, x)`.
+    r"""ReLU with a small slope for negative inputs instead of a flat zero.
+
+    .. math:: y = \max(0, x) + \text{negative\_slope} \cdot \min(0, x)
+
+    The slope keeps a gradient flowing for negative inputs, so a unit cannot get stuck
+    at zero output for good ("dying ReLU").
 
     Args:
-        negative_slope: Controls the angle of the negative slope (which is used for
-          negative input values). Default: 1e-2
-        inplace: can optionally do the operation in-place. Default: ``False``
+        negative_slope (float): slope of the line for :math:`x < 0`. Default: ``0.01``
+        inplace (bool): overwrite the input instead of allocating the output.
+            Default: ``False``
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.LeakyReLU(0.1)(torch.tensor([-2.0, 3.0]))
         tensor([-0.2000,  3.0000])
     """
-
-    __constants__ = ["inplace", "negative_slope"]
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
         super().__init__()
@@ -318,29 +372,37 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return F.leaky_relu(input, self.negative_slope, self.inplace)
+        return F.leaky_relu(input, negative_slope=self.negative_slope, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}{_inplace_text(self.inplace)}"
 
 
 class Softplus(Module):
-    r"""Applies the Softplus function element-wise:
-    :math:`\frac{1}{\beta} \log(1 + \exp(\beta x))`, reverting to the linear function
-    when :math:`\beta x > \text{threshold}`.
+    r"""A smooth, always positive version of ReLU.
+
+    .. math:: y = \frac{1}{\beta} \log\left(1 + e^{\beta x}\right)
+
+    Larger :math:`\beta` makes the bend sharper. Where :math:`\beta x` exceeds
+    ``threshold`` the result is simply :math:`x` (the two agree there to float precision,
+    and :math:`e^{\beta x}` would overflow). Handy when an output must be positive, such
+    as a standard deviation.
 
     Args:
-        beta: the :math:`\beta` value for the Softplus formulation. Default: 1
-        threshold: values above this revert to a linear function. Default: 20
+        beta (float): the sharpness :math:`\beta`. Default: ``1.0``
+        threshold (float): above this value of :math:`\beta x` the layer returns
+            :math:`x`. Default: ``20.0``
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.Softplus()
         Softplus(beta=1.0, threshold=20.0)
     """
-
-    __constants__ = ["beta", "threshold"]
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -348,43 +410,50 @@ class Softplus(Module):
         self.threshold = threshold
 
     def forward(self, input):
-        return F.softplus(input, self.beta, self.threshold)
+        return F.softplus(input, beta=self.beta, threshold=self.threshold)
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class PReLU(Module):
-    r"""Applies the element-wise PReLU function: :math:`\max(0,x) + a * \min(0,x)`, with a
-    learnable :math:`a`: one value, or one per channel (dim 1 of the input).
+    r"""Leaky ReLU whose negative slope :math:`a` is learned.
+
+    .. math:: y = \max(0, x) + a \cdot \min(0, x)
+
+    With ``num_parameters=1`` one slope is shared by all elements; with
+    ``num_parameters=C`` each channel (dimension 1 of the input) learns its own.
 
     Args:
-        num_parameters (int): number of :math:`a` to learn: 1, or the number of
-            channels of the input. Default: 1
-        init (float): the initial value of :math:`a`. Default: 0.25
+        num_parameters (int): how many slopes to learn: 1 or the number of channels.
+            Default: ``1``
+        init (float): the starting value of every slope. Default: ``0.25``
 
     Attributes:
-        weight (Tensor): the learnable weights of shape (:attr:`num_parameters`).
+        weight (Parameter): the slopes, shape ``(num_parameters,)``.
 
-    Examples::
+    Shape:
+        - Input: any shape; with several slopes, dimension 1 must have
+          ``num_parameters`` entries.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
-        >>> m = torch.nn.PReLU()
-        >>> m(torch.tensor([-2.0, 2.0]))
+        >>> prelu = torch.nn.PReLU()
+        >>> prelu(torch.tensor([-2.0, 2.0]))
         tensor([-0.5000,  2.0000], grad_fn=<PreluKernelBackward0>)
     """
 
-    __constants__ = ["num_parameters"]
-
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
-        self.num_parameters = num_parameters
+        self.num_parameters = num_parameters  # a plain attribute: fine before __init__
         super().__init__()
         self.init = init
         self.weight = Parameter(_creation.empty(num_parameters, device=device, dtype=dtype))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Fill the weight with ``init``."""
+        """Set every slope back to ``init``."""
         init.constant_(self.weight, self.init)
 
     def forward(self, input):
@@ -395,58 +464,72 @@ class PReLU(Module):
 
 
 class Softmax(Module):
-    r"""Applies the Softmax function to an n-dimensional input Tensor, rescaling the
-    slices along ``dim`` to lie in [0, 1] and sum to 1:
-    :math:`\text{Softmax}(x_{i}) = \frac{\exp(x_i)}{\sum_j \exp(x_j)}`.
+    r"""Turn scores into probabilities along dimension ``dim``.
+
+    .. math:: y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}
+
+    Along ``dim`` every output lies in :math:`[0, 1]` and the outputs sum to 1; the
+    largest score gets the largest probability. For training a classifier, give the raw
+    scores to ``CrossEntropyLoss`` instead: it applies log-softmax itself, more stably.
 
     Args:
-        dim (int): A dimension along which Softmax will be computed (so every slice
-            along dim will sum to 1).
+        dim (int): the dimension that is normalised (usually the class dimension, 1 for
+            an ``(N, C)`` batch).
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
-        >>> m = torch.nn.Softmax(dim=1)
-        >>> m(torch.zeros(2, 4))
+        >>> softmax = torch.nn.Softmax(dim=1)
+        >>> softmax(torch.zeros(2, 4))
         tensor([[0.2500, 0.2500, 0.2500, 0.2500],
                 [0.2500, 0.2500, 0.2500, 0.2500]])
     """
-
-    __constants__ = ["dim"]
 
     def __init__(self, dim=None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return F.softmax(input, self.dim, _stacklevel=5)
+        # _stacklevel points the "implicit dim" warning at the caller's line
+        return F.softmax(input, dim=self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Module):
-    r"""Applies the :math:`\log(\text{Softmax}(x))` function to an n-dimensional input
-    Tensor: :math:`\log\left(\frac{\exp(x_i) }{ \sum_j \exp(x_j)} \right)`.
+    r"""The logarithm of softmax along ``dim``, computed without forming the softmax.
+
+    .. math:: y_i = x_i - \log \sum_j e^{x_j}
+
+    The outputs are log-probabilities (all :math:`\le 0`). Followed by ``NLLLoss`` this
+    is the cross-entropy loss; computing it in one step avoids ``log(0)`` when a
+    probability underflows.
 
     Args:
-        dim (int): A dimension along which LogSoftmax will be computed.
+        dim (int): the dimension that is normalised.
 
-    Examples::
+    Shape:
+        - Input: any shape.
+        - Output: the input's shape.
+
+    Example::
 
         >>> import tracegrad as torch
         >>> torch.nn.LogSoftmax(dim=1)
         LogSoftmax(dim=1)
     """
 
-    __constants__ = ["dim"]
-
     def __init__(self, dim=None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return F.log_softmax(input, self.dim, _stacklevel=5)
+        return F.log_softmax(input, dim=self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

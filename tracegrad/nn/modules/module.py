@@ -1,21 +1,26 @@
-"""``nn.Module``: the base class of every layer and model.
+"""``nn.Module``: the base class of every layer and every model.
 
-A module keeps three ordered registries, filled by plain attribute assignment:
+A module is a tree. Each node keeps three ordered registries that plain attribute
+assignment fills in (``Module.__setattr__`` decides where a value goes):
 
-* ``_parameters``: the :class:`Parameter` s assigned to it (``self.weight = Parameter(...)``);
-* ``_buffers``: tensors that are state but not learned (``register_buffer``);
+* ``_parameters``: the :class:`Parameter` s it owns (``self.weight = Parameter(...)``);
+* ``_buffers``: tensors that are state but are not trained (``register_buffer``), such as
+  BatchNorm's running mean;
 * ``_modules``: its child modules (``self.fc = nn.Linear(...)``).
 
-Everything else (``parameters()``, ``state_dict()``, ``train()``, ``to()``, the printed
-form) walks these registries recursively, children in the order they were assigned.
+Everything else walks that tree: ``parameters()`` for the optimizer, ``state_dict()`` to
+save it (keys are dotted paths such as ``"0.weight"``), ``train()``/``eval()``, ``to()``
+and the printed form. The registry names and the state-dict layout are PyTorch's, so
+checkpoints and code written for PyTorch keep working.
 """
 
 from __future__ import annotations
 
 import itertools
 import warnings
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from ... import _device
 from ... import _dtype as dtypes
@@ -25,155 +30,209 @@ from ..parameter import Parameter
 
 __all__ = ["Module", "RemovableHandle"]
 
+# every kind of hook a module can hold; each kind is one ordered table {handle id: _Hook}
+_HOOK_KINDS = (
+    "forward_pre",
+    "forward",
+    "state_dict_pre",
+    "state_dict_post",
+    "load_pre",
+    "load_post",
+)
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it missed and the ones it did not use."""
 
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
+class _Hook(NamedTuple):
+    fn: object
+    with_kwargs: bool = False
+    always_call: bool = False
 
 
 class RemovableHandle:
-    """A handle returned by the ``register_*_hook`` methods: ``handle.remove()`` removes
-    the hook (also usable as a context manager)."""
+    """What the ``register_*_hook`` methods return: ``handle.remove()`` unregisters the
+    hook. It is also a context manager that removes the hook on exit."""
 
-    _next_id = itertools.count()
+    _ids = itertools.count()
 
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict = hooks_dict
-        self.id = next(RemovableHandle._next_id)
-        if extra_dict is None:
-            extra_dict = []
-        elif isinstance(extra_dict, dict):
-            extra_dict = [extra_dict]
-        self.extra_dicts = list(extra_dict)
+    def __init__(self, table: dict) -> None:
+        self.id = next(RemovableHandle._ids)
+        self._table = table
 
     def remove(self) -> None:
-        for hooks in [self.hooks_dict, *self.extra_dicts]:
-            hooks.pop(self.id, None)
+        self._table.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *args) -> None:
+    def __exit__(self, *exc_info) -> None:
         self.remove()
 
 
-def _addindent(text: str, spaces: int) -> str:
-    """Indent every line but the first by ``spaces`` (blank lines stay empty)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    first = lines.pop(0)
-    rest = [(" " * spaces) + line if line.strip() else "" for line in lines]
-    return first + "\n" + "\n".join(rest)
+def _add_hook(table: dict, hook: _Hook, prepend: bool = False) -> RemovableHandle:
+    """Put ``hook`` at the end (or the front) of ``table``; the table is edited in place
+    because handles keep a reference to it."""
+    handle = RemovableHandle(table)
+    if prepend:
+        rest = list(table.items())
+        table.clear()
+        table[handle.id] = hook
+        table.update(rest)
+    else:
+        table[handle.id] = hook
+    return handle
 
 
-def _typename(value) -> str:
-    """``torch.typename``: ``torch.FloatTensor`` for tensors, the qualified class name else."""
+def _type_name(value) -> str:
+    """How PyTorch names a value's type in messages: ``torch.FloatTensor`` for a tensor,
+    ``int`` for a builtin, ``package.module.Class`` otherwise."""
     if isinstance(value, Tensor):
         return value.type()
-    cls = type(value)
-    module = cls.__module__
-    if module in ("builtins", "__builtin__", None):
-        return cls.__qualname__
-    return f"{module}.{cls.__qualname__}"
+    kind = type(value)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _forward_unimplemented(self, *input):
-    raise NotImplementedError(
-        f'Module [{type(self).__name__}] is missing the required "forward" function'
-    )
+def _indent_tail(text: str, width: int) -> str:
+    """Indent every line of ``text`` but the first by ``width`` spaces (used to nest the
+    printed form of a child inside its parent's)."""
+    head, *tail = text.split("\n")
+    pad = " " * width
+    return "\n".join([head] + [pad + line if line.strip() else "" for line in tail])
+
+
+# the names nn.modules.container imports (kept until it uses the names above)
+_typename = _type_name
+_addindent = _indent_tail
+
+
+class _IncompatibleKeys(NamedTuple):
+    """What :meth:`Module.load_state_dict` returns: the keys of the model that the state
+    dict lacked, and the keys of the state dict that the model has no place for."""
+
+    missing_keys: list
+    unexpected_keys: list
+
+    def __repr__(self) -> str:
+        if self.missing_keys or self.unexpected_keys:
+            return (
+                f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+                f"unexpected_keys={self.unexpected_keys!r})"
+            )
+        return "<All keys matched successfully>"
+
+    __str__ = __repr__
+
+
+class _LoadReport:
+    """The problems ``load_state_dict`` collects while it walks the module tree."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+        self.unexpected: list[str] = []
+        self.errors: list[str] = []
+
+    def message(self, model_name: str, strict: bool) -> str | None:
+        """PyTorch's error text for these problems, or None when loading succeeded."""
+        lines = []
+        if strict:
+            for title, keys in (("Missing", self.missing), ("Unexpected", self.unexpected)):
+                if keys:
+                    quoted = ", ".join(f'"{key}"' for key in keys)
+                    lines.append(f"{title} key(s) in state_dict: {quoted}. ")
+        lines += self.errors
+        if not lines:
+            return None
+        return f"Error(s) in loading state_dict for {model_name}:\n\t" + "\n\t".join(lines)
+
+
+def _empty_state_dict() -> OrderedDict:
+    """A state dict to fill: an OrderedDict whose ``_metadata`` attribute will hold the
+    layout version of every module, keyed by its prefix (as PyTorch's state dicts do)."""
+    state = OrderedDict()
+    state._metadata = OrderedDict()
+    return state
+
+
+def _check_name(kind: str, name, owner: Module, registry: dict) -> None:
+    """The checks ``register_buffer``/``register_parameter`` apply to a new name."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {_type_name(name)}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."')
+    if not name:
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if name not in registry and hasattr(owner, name):
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 class Module:
-    r"""Base class for all neural network modules.
+    """The base class of layers and models: subclass it and write ``forward``.
 
-    Your models should also subclass this class. Modules can also contain other Modules,
-    allowing them to be nested in a tree structure. You can assign the submodules as
-    regular attributes::
+    A model is a Module whose attributes are other Modules (its layers) and
+    :class:`Parameter` s (its weights). Assigning them in ``__init__`` is enough to
+    register them: the parameters of the whole tree then come out of
+    :meth:`parameters` (for the optimizer) and :meth:`state_dict` (for saving), and
+    ``print(model)`` shows the tree. Calling the model, ``model(x)``, runs
+    :meth:`forward` (with any hooks around it).
+
+    Example::
 
         import tracegrad.nn as nn
         import tracegrad.nn.functional as F
 
-        class Model(nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.fc1 = nn.Linear(20, 20)
-                self.fc2 = nn.Linear(20, 10)
+        class TwoLayerNet(nn.Module):
+            def __init__(self, d_in, hidden, d_out):
+                super().__init__()          # creates the registries: call it first
+                self.fc1 = nn.Linear(d_in, hidden)
+                self.fc2 = nn.Linear(hidden, d_out)
 
             def forward(self, x):
-                x = F.relu(self.fc1(x))
-                return F.relu(self.fc2(x))
-
-    Submodules assigned in this way will be registered, and their parameters appear in
-    :meth:`parameters` and :meth:`state_dict`. Calling the module (``model(x)``) runs the
-    forward pre-hooks, :meth:`forward` and the forward hooks.
-
-    .. note::
-        ``super().__init__()`` must be called before assigning to the child: without it
-        the registries do not exist yet.
+                return self.fc2(F.relu(self.fc1(x)))
 
     Attributes:
-        training (bool): whether this module is in training or evaluation mode.
+        training (bool): ``True`` in training mode, ``False`` after :meth:`eval`; layers
+            such as Dropout and BatchNorm behave differently in the two modes.
     """
 
-    # torch's version of the module's state_dict layout (kept in state_dict metadata)
-    _version: int = 1
+    # the layout version written into state_dict metadata ("version" of every prefix)
+    _state_dict_version: int = 1
     training: bool
-    call_super_init: bool = False
-    dump_patches: bool = False
-
-    forward = _forward_unimplemented
 
     def __init__(self, *args, **kwargs) -> None:
+        cls_name = type(self).__name__
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__() got an unexpected keyword argument "
-                f"'{next(iter(kwargs))}'"
-            )
+            unknown = next(iter(kwargs))
+            raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument '{unknown}'")
         if args:
             raise TypeError(
-                f"{type(self).__name__}.__init__() takes 1 positional argument but "
-                f"{len(args) + 1} were given"
+                f"{cls_name}.__init__() takes 1 positional argument but {len(args) + 1} were given"
             )
-        # object.__setattr__: these are plain attributes, not registrations
-        set_plain = super().__setattr__
-        set_plain("training", True)
-        set_plain("_parameters", {})
-        set_plain("_buffers", {})
-        set_plain("_non_persistent_buffers_set", set())
-        set_plain("_forward_hooks", OrderedDict())
-        set_plain("_forward_hooks_with_kwargs", OrderedDict())
-        set_plain("_forward_hooks_always_called", OrderedDict())
-        set_plain("_forward_pre_hooks", OrderedDict())
-        set_plain("_forward_pre_hooks_with_kwargs", OrderedDict())
-        set_plain("_state_dict_hooks", OrderedDict())
-        set_plain("_state_dict_pre_hooks", OrderedDict())
-        set_plain("_load_state_dict_pre_hooks", OrderedDict())
-        set_plain("_load_state_dict_post_hooks", OrderedDict())
-        set_plain("_modules", {})
+        # written through object.__setattr__: our own __setattr__ needs them to exist
+        plain_set = object.__setattr__
+        plain_set(self, "training", True)
+        plain_set(self, "_parameters", {})
+        plain_set(self, "_buffers", {})
+        plain_set(self, "_transient_buffers", set())  # buffers left out of state_dict
+        plain_set(self, "_modules", {})
+        plain_set(self, "_hooks", {kind: {} for kind in _HOOK_KINDS})
 
-    # ------------------------------------------------------------------ registration
+    def forward(self, *input):
+        """The computation of the module; every subclass must define it."""
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
+
+    # -------------------------------------------------------------------- registering
 
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
-        r"""Add a buffer to the module: state that is not a parameter (a running mean).
-
-        Buffers are returned by :meth:`buffers`, converted by :meth:`to`, and saved in
-        the :meth:`state_dict` unless ``persistent=False``.
+        """Register ``tensor`` as a buffer: state that is saved and moved with the module
+        but not trained (a running mean, a fixed mask).
 
         Args:
-            name (str): name of the buffer; the buffer is the attribute of this name.
-            tensor (Tensor or None): buffer to be registered. ``None`` is kept as a
-                placeholder that is skipped by :meth:`to` and :meth:`state_dict`.
-            persistent (bool): whether the buffer is part of this module's
-                :attr:`state_dict`.
+            name (str): the attribute name the buffer is reachable under.
+            tensor (Tensor or None): the buffer; ``None`` reserves the name without a value
+                (skipped by :meth:`state_dict` and :meth:`to`).
+            persistent (bool): whether :meth:`state_dict` includes it. Default: ``True``
 
         Example::
 
@@ -183,335 +242,343 @@ class Module:
             >>> m.state_dict()
             OrderedDict([('running_mean', tensor([0., 0.]))])
         """
-        if "_buffers" not in self.__dict__:
+        if self.__dict__.get("_buffers") is None:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
-        if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {_typename(name)}")
-        if "." in name:
-            raise KeyError('buffer name can\'t contain "."')
-        if name == "":
-            raise KeyError('buffer name can\'t be empty string ""')
-        if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+        _check_name("buffer", name, self, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
-                f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
         self._buffers[name] = tensor
         if persistent:
-            self._non_persistent_buffers_set.discard(name)
+            self._transient_buffers.discard(name)
         else:
-            self._non_persistent_buffers_set.add(name)
+            self._transient_buffers.add(name)
 
     def register_parameter(self, name: str, param) -> None:
-        r"""Add a parameter to the module, as the attribute ``name``.
+        """Register ``param`` as a learnable weight under the attribute ``name``.
 
-        Args:
-            name (str): name of the parameter.
-            param (Parameter or None): parameter to be added to the module. ``None`` is
-                kept as a placeholder (``Linear(bias=False)`` registers ``bias = None``).
+        ``self.name = Parameter(...)`` does the same; this form is handy when the name is
+        computed. ``None`` reserves the name (``Linear(..., bias=False)`` has ``bias=None``).
         """
-        if "_parameters" not in self.__dict__:
+        if self.__dict__.get("_parameters") is None:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
-        if not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {_typename(name)}")
-        if "." in name:
-            raise KeyError('parameter name can\'t contain "."')
-        if name == "":
-            raise KeyError('parameter name can\'t be empty string ""')
-        if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
-        if param is None:
-            self._parameters[name] = None
-        elif not isinstance(param, Parameter):
-            raise TypeError(
-                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
-                "(torch.nn.Parameter or None required)"
-            )
-        elif param.grad_fn is not None:
-            raise ValueError(
-                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
-                f"parameters must be created explicitly. To express '{name}' "
-                "as a function of another Tensor, compute the value in "
-                "the forward() method."
-            )
-        else:
-            self._parameters[name] = param
+        _check_name("parameter", name, self, self._parameters)
+        if param is not None:
+            if not isinstance(param, Parameter):
+                raise TypeError(
+                    f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
+                    "(torch.nn.Parameter or None required)"
+                )
+            if param.grad_fn is not None:
+                # a computed tensor would tie the weight to one forward pass's graph
+                raise ValueError(
+                    f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters "
+                    f"must be created explicitly. To express '{name}' as a function of "
+                    "another Tensor, compute the value in the forward() method."
+                )
+        self._parameters[name] = param
 
     def add_module(self, name: str, module) -> None:
-        r"""Add a child module, accessible as the attribute ``name``.
-
-        Args:
-            name (str): name of the child module.
-            module (Module): child module to be added to the module.
-        """
-        if not isinstance(module, Module) and module is not None:
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        """Register ``module`` as a child under the attribute ``name`` (``None`` reserves
+        the name)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_type_name(module)} is not a Module subclass")
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {_typename(name)}")
-        if hasattr(self, name) and name not in self._modules:
+            raise TypeError(f"module name should be a string. Got {_type_name(name)}")
+        if name not in self._modules and hasattr(self, name):
             raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
-        if name == "":
+        if not name:
             raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
     def register_module(self, name: str, module) -> None:
-        r"""Alias for :func:`add_module`."""
+        """Another name for :meth:`add_module`."""
         self.add_module(name, module)
 
     def get_submodule(self, target: str) -> Module:
-        """The submodule at the dotted path ``target`` (``"net_b.linear"``); ``""`` is self.
+        """The module at the dotted path ``target`` (``"encoder.0"``); ``""`` is this one.
 
         Raises:
-            AttributeError: if a name on the path does not exist or is not a Module.
+            AttributeError: when a step of the path is missing or is not a Module.
         """
-        if target == "":
-            return self
-        module = self
-        for item in target.split("."):
-            if not hasattr(module, item):
-                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
-            module = getattr(module, item)
-            if not isinstance(module, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
-        return module
+        node = self
+        for step in target.split(".") if target else []:
+            if not hasattr(node, step):
+                raise AttributeError(f"{node._get_name()} has no attribute `{step}`")
+            node = getattr(node, step)
+            if not isinstance(node, Module):
+                raise AttributeError(f"`{step}` is not an nn.Module")
+        return node
+
+    def _resolve(self, target: str):
+        """``(owning module, last name)`` of a dotted path, checking the name exists."""
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if not hasattr(owner, name):
+            raise AttributeError(f"{owner._get_name()} has no attribute `{name}`")
+        return owner, name
 
     def get_parameter(self, target: str) -> Parameter:
-        """The parameter at the dotted path ``target`` (``"net_b.linear.weight"``)."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
-        param = getattr(module, name)
-        if not isinstance(param, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
-        return param
+        """The parameter at the dotted path ``target`` (``"encoder.0.weight"``)."""
+        owner, name = self._resolve(target)
+        found = getattr(owner, name)
+        if not isinstance(found, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return found
 
     def get_buffer(self, target: str) -> Tensor:
-        """The buffer at the dotted path ``target``."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
-        if name not in module._buffers:
-            raise AttributeError("`" + name + "` is not a buffer")
-        return getattr(module, name)
+        """The buffer at the dotted path ``target`` (``"bn.running_mean"``)."""
+        owner, name = self._resolve(target)
+        if name not in owner._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return getattr(owner, name)
 
-    # ------------------------------------------------------------------ attributes
+    # -------------------------------------------------------------------- attributes
 
     def __getattr__(self, name: str):
-        # only called when normal lookup fails: look in the registries
-        registries = self.__dict__
+        # Python calls this only when ordinary lookup failed: try the registries
+        state = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
-            if registry in registries and name in registries[registry]:
-                return registries[registry][name]
+            entries = state.get(registry)
+            if entries is not None and name in entries:
+                return entries[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __setattr__(self, name: str, value) -> None:
-        def remove_from(*registries):
-            for registry in registries:
-                if name in registry:
-                    if isinstance(registry, dict):
-                        del registry[name]
-                    else:
-                        registry.discard(name)
+    def _forget(self, name: str, *registries) -> None:
+        """Remove ``name`` from the given registries (a name lives in one place only)."""
+        for registry in registries:
+            if isinstance(registry, set):
+                registry.discard(name)
+            else:
+                registry.pop(name, None)
 
-        params = self.__dict__.get("_parameters")
+    def __setattr__(self, name: str, value) -> None:
+        state = self.__dict__
+        params = state.get("_parameters")
+        buffers = state.get("_buffers")
+        children = state.get("_modules")
+
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            remove_from(
-                self.__dict__, self._buffers, self._modules, self._non_persistent_buffers_set
-            )
+            self._forget(name, state, buffers, children, self._transient_buffers)
             self.register_parameter(name, value)
-            return
-        if params is not None and name in params:
+        elif isinstance(value, Module):
+            if children is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name, state, params, buffers, self._transient_buffers)
+            children[name] = value
+        elif params and name in params:
+            # a registered parameter can only be replaced by a Parameter or cleared
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                    f"cannot assign '{_type_name(value)}' as parameter '{name}' "
                     "(torch.nn.Parameter or None expected)"
                 )
-            self.register_parameter(name, value)
-            return
-        modules = self.__dict__.get("_modules")
-        if isinstance(value, Module):
-            if modules is None:
-                raise AttributeError("cannot assign module before Module.__init__() call")
-            remove_from(
-                self.__dict__, self._parameters, self._buffers, self._non_persistent_buffers_set
-            )
-            modules[name] = value
-            return
-        if modules is not None and name in modules:
+            params[name] = None
+        elif children and name in children:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{_typename(value)}' as child module '{name}' "
+                    f"cannot assign '{_type_name(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
-            modules[name] = value
-            return
-        buffers = self.__dict__.get("_buffers")
-        if buffers is not None and name in buffers:
+            children[name] = None
+        elif buffers and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
-                    f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                    f"cannot assign '{_type_name(value)}' as buffer '{name}' "
                     "(torch.nn.Buffer, torch.Tensor or None expected)"
                 )
-            self.register_buffer(name, value, name not in self._non_persistent_buffers_set)
-            return
-        super().__setattr__(name, value)
+            buffers[name] = value  # keeps its persistent / non-persistent status
+        else:
+            object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        if name in self._parameters:
-            del self._parameters[name]
-        elif name in self._buffers:
-            del self._buffers[name]
-            self._non_persistent_buffers_set.discard(name)
-        elif name in self._modules:
-            del self._modules[name]
-        else:
-            super().__delattr__(name)
+        for registry in (self._parameters, self._buffers, self._modules):
+            if name in registry:
+                del registry[name]
+                self._transient_buffers.discard(name)
+                return
+        object.__delattr__(self, name)
 
     def __dir__(self):
-        keys = (
-            dir(self.__class__)
-            + list(self.__dict__)
-            + list(self._parameters)
-            + list(self._modules)
-            + list(self._buffers)
-        )
-        # names such as Sequential's "0" are not valid attributes
-        return sorted(key for key in keys if not key[0].isdigit())
+        names = set(dir(type(self))) | set(self.__dict__)
+        names |= set(self._parameters) | set(self._buffers) | set(self._modules)
+        # Sequential's children are called "0", "1", ...: not usable as attributes
+        return sorted(name for name in names if not name[:1].isdigit())
 
-    def __getstate__(self):
-        return self.__dict__.copy()
-
-    def __setstate__(self, state) -> None:
-        self.__dict__.update(state)
-
-    # ------------------------------------------------------------------ calling
+    # -------------------------------------------------------------------- calling
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        r"""Register ``hook(module, args)`` to run before every :meth:`forward`.
+        """Run ``hook(module, args)`` before every call of :meth:`forward`.
 
-        The hook may return a modified input (a tuple, or a single value that is
-        wrapped into one). With ``with_kwargs=True`` it is called as
-        ``hook(module, args, kwargs)`` and may return ``(args, kwargs)``.
+        A hook that returns something replaces the positional arguments (a single value is
+        wrapped into a 1-tuple). With ``with_kwargs=True`` it is called as
+        ``hook(module, args, kwargs)`` and may return a new ``(args, kwargs)`` pair.
+        ``prepend=True`` runs it before the hooks already registered.
 
         Returns:
-            RemovableHandle: ``handle.remove()`` removes the hook.
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
         """
-        handle = RemovableHandle(
-            self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs
-        )
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs[handle.id] = True
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
+        entry = _Hook(hook, with_kwargs=with_kwargs)
+        return _add_hook(self._hooks["forward_pre"], entry, prepend)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        r"""Register ``hook(module, args, output)`` to run after every :meth:`forward`.
+        """Run ``hook(module, args, output)`` after every call of :meth:`forward`.
 
-        A returned value replaces the output. With ``with_kwargs=True`` it is called as
-        ``hook(module, args, kwargs, output)``; ``always_call=True`` runs it even when
-        forward raises.
+        A hook that returns something replaces the output. With ``with_kwargs=True`` it is
+        called as ``hook(module, args, kwargs, output)``. ``always_call=True`` runs it even
+        when ``forward`` (or an earlier hook) raised.
 
         Returns:
-            RemovableHandle: ``handle.remove()`` removes the hook.
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
+
+        Example::
+
+            >>> import tracegrad as torch
+            >>> layer = torch.nn.Linear(2, 3)
+            >>> shapes = []
+            >>> handle = layer.register_forward_hook(
+            ...     lambda module, args, out: shapes.append(tuple(out.shape)))
+            >>> _ = layer(torch.ones(4, 2))
+            >>> shapes
+            [(4, 3)]
+            >>> handle.remove()
         """
-        handle = RemovableHandle(
-            self._forward_hooks,
-            extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
-        )
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs[handle.id] = True
-        if always_call:
-            self._forward_hooks_always_called[handle.id] = True
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        entry = _Hook(hook, with_kwargs=with_kwargs, always_call=always_call)
+        return _add_hook(self._hooks["forward"], entry, prepend)
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks):
-            return self.forward(*args, **kwargs)
-        return self._call_with_hooks(args, kwargs)
+        hooks = self._hooks
+        if hooks["forward_pre"] or hooks["forward"]:
+            return self._forward_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)  # the common case: no hooks, no overhead
 
-    def _call_with_hooks(self, args, kwargs):
-        called = set()
-        result = None
+    def _run_pre_hooks(self, args, kwargs):
+        for entry in list(self._hooks["forward_pre"].values()):
+            if not entry.with_kwargs:
+                new_args = entry.fn(self, args)
+                if new_args is not None:
+                    args = new_args if isinstance(new_args, tuple) else (new_args,)
+                continue
+            replaced = entry.fn(self, args, kwargs)
+            if replaced is None:
+                continue
+            if not (isinstance(replaced, tuple) and len(replaced) == 2):
+                raise RuntimeError(
+                    "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                    f"but got {replaced}."
+                )
+            args, kwargs = replaced
+        return args, kwargs
+
+    def _run_post_hook(self, entry: _Hook, args, kwargs, output):
+        if entry.with_kwargs:
+            replaced = entry.fn(self, args, kwargs, output)
+        else:
+            replaced = entry.fn(self, args, output)
+        return output if replaced is None else replaced
+
+    def _forward_with_hooks(self, args, kwargs):
+        started = set()  # post hooks already begun, so a failure does not run them twice
+        output = None
         try:
-            for hook_id, hook in list(self._forward_pre_hooks.items()):
-                if hook_id in self._forward_pre_hooks_with_kwargs:
-                    returned = hook(self, args, kwargs)
-                    if returned is not None:
-                        if isinstance(returned, tuple) and len(returned) == 2:
-                            args, kwargs = returned
-                        else:
-                            raise RuntimeError(
-                                "forward pre-hook must return None or a tuple of (new_args, "
-                                f"new_kwargs), but got {returned}."
-                            )
-                else:
-                    returned = hook(self, args)
-                    if returned is not None:
-                        args = returned if isinstance(returned, tuple) else (returned,)
-            result = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self._forward_hooks.items()):
-                if hook_id in self._forward_hooks_always_called:
-                    called.add(hook_id)
-                if hook_id in self._forward_hooks_with_kwargs:
-                    returned = hook(self, args, kwargs, result)
-                else:
-                    returned = hook(self, args, result)
-                if returned is not None:
-                    result = returned
-            return result
+            args, kwargs = self._run_pre_hooks(args, kwargs)
+            output = self.forward(*args, **kwargs)
+            for key, entry in list(self._hooks["forward"].items()):
+                started.add(key)
+                output = self._run_post_hook(entry, args, kwargs, output)
+            return output
         except Exception:
-            for hook_id, hook in list(self._forward_hooks.items()):
-                if hook_id in self._forward_hooks_always_called and hook_id not in called:
-                    try:
-                        if hook_id in self._forward_hooks_with_kwargs:
-                            returned = hook(self, args, kwargs, result)
-                        else:
-                            returned = hook(self, args, result)
-                        if returned is not None:
-                            result = returned
-                    except Exception as error:
-                        warnings.warn(
-                            "module forward hook with ``always_call=True`` raised an "
-                            f"exception that was silenced as another error was raised in "
-                            f"forward: {error}",
-                            stacklevel=2,
-                        )
+            for key, entry in list(self._hooks["forward"].items()):
+                if not entry.always_call or key in started:
+                    continue
+                try:
+                    output = self._run_post_hook(entry, args, kwargs, output)
+                except Exception as hook_error:
+                    # the original error is the one worth raising; this one is reported
+                    warnings.warn(
+                        "module forward hook with ``always_call=True`` raised an exception "
+                        "that was silenced as another error was raised in forward: "
+                        f"{hook_error}",
+                        stacklevel=2,
+                    )
             raise
 
-    # ------------------------------------------------------------------ iteration
+    # -------------------------------------------------------------------- walking the tree
 
-    def _named_members(self, get_members, prefix="", recurse=True, remove_duplicate=True):
+    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+        """Yield ``(path, module)`` for this module and every module below it, depth first:
+        ``("", self)``, then children as ``"0"``, ``"block.fc"``, ...
+
+        With ``remove_duplicate`` a module reachable by two paths is yielded once.
+        """
+        visited = set() if memo is None else memo
+        pending = [(prefix, self)]
+        while pending:
+            path, module = pending.pop()
+            if remove_duplicate:
+                if module in visited:
+                    continue
+                visited.add(module)
+            yield path, module
+            below = [
+                (f"{path}.{name}" if path else name, child)
+                for name, child in module._modules.items()
+                if child is not None
+            ]
+            pending.extend(reversed(below))  # the stack pops them in assignment order
+
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        """Every module of the tree, this one first (see :meth:`named_modules`)."""
+        for _, node in self.named_modules(remove_duplicate=remove_duplicate):
+            yield node
+
+    def named_children(self):
+        """Yield ``(name, module)`` for the direct children, each module once."""
         seen = set()
-        modules = (
-            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
-            if recurse
-            else [(prefix, self)]
-        )
-        for module_prefix, module in modules:
-            for name, value in get_members(module):
+        for name, child in self._modules.items():
+            if child is None or id(child) in seen:
+                continue
+            seen.add(id(child))
+            yield name, child
+
+    def children(self) -> Iterator[Module]:
+        """The direct children, each once."""
+        for _, child in self.named_children():
+            yield child
+
+    def _registry_items(self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool):
+        """``(dotted name, tensor)`` for one registry of this module (and the ones below
+        when ``recurse``), skipping ``None`` entries and, if asked, repeated tensors."""
+        owners = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        if not recurse:
+            owners = [(prefix, self)]
+        seen = set()
+        for path, owner in owners:
+            for name, value in getattr(owner, registry).items():
                 if value is None or id(value) in seen:
                     continue
                 if remove_duplicate:
                     seen.add(id(value))
-                yield module_prefix + ("." if module_prefix else "") + name, value
+                yield (f"{path}.{name}" if path else name), value
 
-    def parameters(self, recurse: bool = True):
-        r"""An iterator over the module's parameters (those of all submodules too when
-        ``recurse``), typically passed to an optimizer. A parameter shared by several
-        submodules is yielded once.
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
+        """Yield ``(name, parameter)`` with dotted names (``"0.weight"``).
+
+        Args:
+            prefix (str): put in front of every name.
+            recurse (bool): include the parameters of all submodules. Default: ``True``
+            remove_duplicate (bool): yield a parameter shared by two layers once.
+        """
+        yield from self._registry_items("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every learnable parameter of the model, each once: what an optimizer needs.
 
         Example::
 
@@ -523,207 +590,186 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
-        r"""An iterator over ``(name, parameter)``, names dotted by submodule
-        (``"0.weight"``).
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
+        """Yield ``(name, buffer)`` with dotted names (``"bn.running_mean"``)."""
+        yield from self._registry_items("_buffers", prefix, recurse, remove_duplicate)
 
-        Args:
-            prefix (str): prefix to prepend to all parameter names.
-            recurse (bool): include the parameters of all submodules.
-            remove_duplicate (bool): yield a shared parameter only once.
-        """
-        yield from self._named_members(
-            lambda module: module._parameters.items(), prefix, recurse, remove_duplicate
-        )
-
-    def buffers(self, recurse: bool = True):
-        r"""An iterator over the module's buffers (those of all submodules when ``recurse``)."""
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer of the model, each once."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate=True):
-        r"""An iterator over ``(name, buffer)``, names dotted by submodule."""
-        yield from self._named_members(
-            lambda module: module._buffers.items(), prefix, recurse, remove_duplicate
-        )
-
-    def children(self):
-        r"""An iterator over the immediate child modules."""
-        for _, module in self.named_children():
-            yield module
-
-    def named_children(self):
-        r"""An iterator over ``(name, module)`` of the immediate children."""
-        seen = set()
-        for name, module in self._modules.items():
-            if module is not None and id(module) not in seen:
-                seen.add(id(module))
-                yield name, module
-
-    def modules(self, remove_duplicate: bool = True):
-        r"""An iterator over all modules of the network: this one, then its submodules,
-        depth first. A module that appears twice is yielded once."""
-        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
-            yield module
-
-    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
-        r"""An iterator over ``(name, module)`` for all modules: ``("", self)`` first, then
-        the submodules with dotted names (``"0"``, ``"block.fc"``)."""
-        if memo is None:
-            memo = set()
-        if id(self) in memo:
-            return
-        if remove_duplicate:
-            memo.add(id(self))
-        yield prefix, self
-        for name, module in self._modules.items():
-            if module is None:
-                continue
-            yield from module.named_modules(
-                memo, prefix + ("." if prefix else "") + name, remove_duplicate
-            )
-
     def apply(self, fn):
-        r"""Apply ``fn`` to every submodule (children first, depth first) and then to
-        self; typically used to initialise the parameters of a model. Returns self."""
-        for module in self.children():
-            module.apply(fn)
+        """Call ``fn(module)`` on every submodule, children before parents, and last on
+        this module; the usual way to run a custom initialisation. Returns ``self``."""
+        for child in self.children():
+            child.apply(fn)
         fn(self)
         return self
 
-    # ------------------------------------------------------------------ modes and grads
+    # -------------------------------------------------------------------- modes and gradients
 
     def train(self, mode: bool = True):
-        r"""Set the module and its submodules in training mode (``mode=True``) or
-        evaluation mode; it changes what :class:`Dropout` does. Returns self."""
+        """Switch this module and all below it to training mode (``mode=False``: evaluation
+        mode). Dropout and BatchNorm read the flag. Returns ``self``."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
-        for module in self.children():
-            module.train(mode)
+        for child in self.children():
+            child.train(mode)  # through the method, so a layer may override train()
         return self
 
     def eval(self):
-        r"""Set the module in evaluation mode: ``self.train(False)``."""
+        """Switch to evaluation mode; the same as ``train(False)``. Returns ``self``."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True):
-        r"""Set ``requires_grad`` of all parameters in place (``False`` freezes them)."""
+        """Set ``requires_grad`` on every parameter (``False`` freezes the model)."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        r"""Reset the gradients of all parameters: to ``None`` (default) or to zeros."""
+        """Clear the gradient of every parameter: set it to ``None`` (the default, which
+        frees its memory) or fill it with zeros."""
         for param in self.parameters():
-            if param.grad is None:
+            grad = param.grad
+            if grad is None:
                 continue
             if set_to_none:
                 param.grad = None
-            else:
-                if param.grad.grad_fn is not None:
-                    param.grad.detach_()
-                else:
-                    param.grad.requires_grad_(False)
-                param.grad.zero_()
-
-    # ------------------------------------------------------------------ conversions
-
-    def _apply(self, fn, recurse=True):
-        """Convert every parameter, gradient and buffer with ``fn``, in place: a
-        parameter keeps its identity (an optimizer holding it still sees it)."""
-        if recurse:
-            for module in self.children():
-                module._apply(fn)
-        for param in self._parameters.values():
-            if param is None:
                 continue
-            with grad_mode.no_grad():
-                converted = fn(param)
-            param.data = converted
-            if param.grad is not None:
+            # the zeroed gradient must not stay attached to a graph
+            if grad.grad_fn is None:
+                grad.requires_grad_(False)
+            else:
+                grad.detach_()
+            grad.zero_()
+
+    # -------------------------------------------------------------------- conversions
+
+    def _convert_tensors(self, fn):
+        """Replace every parameter's values, gradient and buffer of the tree by ``fn`` of it.
+
+        Parameters are changed in place (``param.data = ...``) so that an optimizer built
+        before the conversion still holds the model's parameters.
+        """
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param is None:
+                    continue
                 with grad_mode.no_grad():
-                    param.grad.data = fn(param.grad)
-        for key, buffer in self._buffers.items():
-            if buffer is not None:
-                self._buffers[key] = fn(buffer)
+                    param.data = fn(param)
+                    if param.grad is not None:
+                        param.grad.data = fn(param.grad)
+            for name, buffer in module._buffers.items():
+                if buffer is not None:
+                    module._buffers[name] = fn(buffer)
         return self
 
     def to(self, *args, **kwargs):
-        r"""Convert the floating point parameters and buffers to a dtype, and/or check the
-        device: ``to(torch.float64)``, ``to("cpu")``, ``to(tensor)``, ``to(device, dtype)``.
-        Integral parameters and buffers keep their dtype. Modifies the module in place and
-        returns it.
+        """Convert the floating point parameters and buffers to a dtype and/or check the
+        device, in place: ``to(torch.float64)``, ``to("cpu")``, ``to(device, dtype)``,
+        ``to(tensor)`` (its dtype). Integer buffers keep their dtype. Returns ``self``.
         """
-        target = device = None
-        for arg in list(args) + [kwargs.pop("device", None), kwargs.pop("dtype", None)]:
-            if arg is None or isinstance(arg, bool):  # a bool is ``non_blocking``
-                continue
-            if isinstance(arg, Tensor):
-                target = arg.dtype
-            elif isinstance(arg, dtypes.dtype):
-                target = arg
-            elif isinstance(arg, str | _device.device):
-                device = arg
-            else:
-                target = dtypes.to_dtype(arg)
         kwargs.pop("non_blocking", None)
         kwargs.pop("memory_format", None)
+        device = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
         if kwargs:
             raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        if target is not None and not target.is_floating_point:
+        for arg in args:
+            if arg is None or isinstance(arg, bool):  # a positional bool is non_blocking
+                continue
+            if isinstance(arg, str | _device.device):
+                device = arg
+            elif isinstance(arg, Tensor):
+                dtype = arg.dtype
+            else:
+                dtype = arg
+        if dtype is not None and not isinstance(dtype, dtypes.dtype):
+            dtype = dtypes.to_dtype(dtype)
+        if dtype is not None and not dtype.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
-                f"dtype={target}"
+                f"dtype={dtype}"
             )
 
         def convert(t):
-            dtype = target if target is not None and t.is_floating_point() else None
-            # Tensor.to checks the device (torch's error for "cuda" on this CPU build)
-            return t.to(device, dtype)
+            # Tensor.to also checks the device (and raises for "cuda" without a GPU)
+            return t.to(device, dtype if t.is_floating_point() else None)
 
-        return self._apply(convert)
+        return self._convert_tensors(convert)
 
     def cuda(self, device=None):
-        r"""Move all parameters and buffers to the GPU: raises torch's CPU-build error."""
-        return self._apply(lambda t: t.cuda(device))
+        """Move everything to the GPU; on this CPU-only build it raises PyTorch's error."""
+        return self._convert_tensors(lambda t: t.cuda(device))
 
     def cpu(self):
-        r"""Move all parameters and buffers to the CPU (they already are). Returns self."""
-        return self._apply(lambda t: t.cpu())
+        """Move everything to the CPU, where tracegrad tensors already live. Returns ``self``."""
+        return self._convert_tensors(lambda t: t.cpu())
 
     def type(self, dst_type):
-        r"""Cast all parameters and buffers to ``dst_type``."""
-        return self._apply(lambda t: t.type(dst_type))
+        """Cast every parameter and buffer to ``dst_type``."""
+        return self._convert_tensors(lambda t: t.type(dst_type))
+
+    def _cast_floating(self, method: str):
+        return self._convert_tensors(lambda t: getattr(t, method)() if t.is_floating_point() else t)
 
     def float(self):
-        r"""Cast all floating point parameters and buffers to ``float32``."""
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+        """Cast floating point parameters and buffers to ``float32``."""
+        return self._cast_floating("float")
 
     def double(self):
-        r"""Cast all floating point parameters and buffers to ``float64``."""
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+        """Cast floating point parameters and buffers to ``float64``."""
+        return self._cast_floating("double")
 
     def half(self):
-        r"""Cast all floating point parameters and buffers to ``float16``."""
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+        """Cast floating point parameters and buffers to ``float16``."""
+        return self._cast_floating("half")
 
-    # ------------------------------------------------------------------ state dict
+    # -------------------------------------------------------------------- state dict
 
-    def _save_to_state_dict(self, destination, prefix, keep_vars) -> None:
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
+    def _own_state(self):
+        """``(name, tensor)`` of this module's own saved state: its parameters, then its
+        persistent buffers, leaving out ``None`` entries."""
+        for name, value in self._parameters.items():
+            if value is not None:
+                yield name, value
+        for name, value in self._buffers.items():
+            if value is not None and name not in self._transient_buffers:
+                yield name, value
+
+    def register_state_dict_pre_hook(self, hook):
+        """Run ``hook(module, prefix, keep_vars)`` before this module writes its entries."""
+        return _add_hook(self._hooks["state_dict_pre"], _Hook(hook))
+
+    def register_state_dict_post_hook(self, hook):
+        """Run ``hook(module, state_dict, prefix, local_metadata)`` once this module and its
+        children have written their entries (the hook may edit ``state_dict`` in place)."""
+        return _add_hook(self._hooks["state_dict_post"], _Hook(hook))
+
+    def _write_state(self, out, prefix: str, keep_vars: bool) -> None:
+        for entry in self._hooks["state_dict_pre"].values():
+            entry.fn(self, prefix, keep_vars)
+        layout = {"version": self._state_dict_version}
+        if hasattr(out, "_metadata"):
+            out._metadata[prefix[:-1]] = layout
+        for name, value in self._own_state():
+            out[prefix + name] = value if keep_vars else value.detach()
+        for name, child in self._modules.items():
+            if child is not None:
+                child._write_state(out, f"{prefix}{name}.", keep_vars)
+        for entry in self._hooks["state_dict_post"].values():
+            entry.fn(self, out, prefix, layout)
 
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
-        r"""A dictionary with the whole state of the module: parameters and persistent
-        buffers, keyed by their dotted names (``"0.weight"``).
+        """Everything needed to restore the model: parameters and persistent buffers, in an
+        ``OrderedDict`` keyed by dotted path (``"0.weight"``, ``"bn.running_mean"``).
 
-        The tensors share memory with the module's (they are detached unless
-        ``keep_vars=True``). Parameters and buffers set to ``None`` are left out.
+        The tensors share memory with the model but are detached from autograd (pass
+        ``keep_vars=True`` to get the parameters themselves). Save it with
+        ``torch.save(model.state_dict(), path)``; restore with :meth:`load_state_dict`.
 
         Example::
 
@@ -739,214 +785,166 @@ class Module:
                 FutureWarning,
                 stacklevel=2,
             )
-            if destination is None:
-                destination = args[0]
-            if len(args) > 1 and prefix == "":
-                prefix = args[1]
-            if len(args) > 2 and keep_vars is False:
-                keep_vars = args[2]
+            # the old positional order was (destination, prefix, keep_vars)
+            given = dict(zip(("destination", "prefix", "keep_vars"), args))
+            destination = destination if destination is not None else given.get("destination")
+            prefix = prefix or given.get("prefix", "")
+            keep_vars = keep_vars or given.get("keep_vars", False)
         if destination is None:
-            destination = OrderedDict()
-            destination._metadata = OrderedDict()
-        local_metadata = {"version": self._version}
-        if hasattr(destination, "_metadata"):
-            destination._metadata[prefix[:-1]] = local_metadata
-        for hook in self._state_dict_pre_hooks.values():
-            hook(self, prefix, keep_vars)
-        self._save_to_state_dict(destination, prefix, keep_vars)
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(
-                    destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
-                )
-        for hook in self._state_dict_hooks.values():
-            returned = hook(self, destination, prefix, local_metadata)
-            if returned is not None:
-                destination = returned
+            destination = _empty_state_dict()
+        self._write_state(destination, prefix, keep_vars)
         return destination
 
-    def _load_from_state_dict(
-        self,
-        state_dict,
-        prefix,
-        local_metadata,
-        strict,
-        missing_keys,
-        unexpected_keys,
-        error_msgs,
-    ) -> None:
-        """Copy this module's own parameters and buffers (not its children's) from
-        ``state_dict``, recording missing and unexpected keys and size mismatches."""
-        for hook in self._load_state_dict_pre_hooks.values():
-            hook(
-                state_dict,
-                prefix,
-                local_metadata,
-                strict,
-                missing_keys,
-                unexpected_keys,
-                error_msgs,
+    def register_load_state_dict_pre_hook(self, hook):
+        """Run ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before this module reads its entries."""
+        return _add_hook(self._hooks["load_pre"], _Hook(hook))
+
+    def register_load_state_dict_post_hook(self, hook):
+        """Run ``hook(module, incompatible_keys)`` after this module and its children were
+        loaded; clearing the key lists in place makes a strict load accept them."""
+        return _add_hook(self._hooks["load_post"], _Hook(hook))
+
+    def _upgrade_old_state(self, entries: dict, prefix: str, saved_version) -> None:
+        """Adapt ``entries`` written by an older layout (``saved_version`` below
+        ``_state_dict_version``, or ``None`` without metadata) before they are read.
+        Nothing to do for a plain module; layers whose state changed override it."""
+
+    def _load_tensor(self, name, key, current, incoming, assign, report: _LoadReport):
+        """Copy (or with ``assign``, put) ``incoming`` into the state entry ``name``."""
+        if not isinstance(incoming, Tensor):
+            report.errors.append(
+                f'While copying the parameter named "{key}", expected torch.Tensor or '
+                f"Tensor-like object from checkpoint but received {type(incoming)}"
             )
-        persistent_buffers = {
-            k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set
-        }
-        local_state = {
-            k: v
-            for k, v in itertools.chain(self._parameters.items(), persistent_buffers.items())
-            if v is not None
-        }
-        for name, param in local_state.items():
-            key = prefix + name
-            if key not in state_dict:
-                if strict:
-                    missing_keys.append(key)
-                continue
-            input_param = state_dict[key]
-            if not isinstance(input_param, Tensor):
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(input_param)}"
-                )
-                continue
-            if param.dim() == 0 and input_param.dim() == 1 and input_param.shape[0] == 1:
-                input_param = input_param[0]
-            if input_param.shape != param.shape:
-                error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {input_param.shape} "
-                    f"from checkpoint, the shape in current model is {param.shape}."
-                )
-                continue
-            try:
-                with grad_mode.no_grad():
-                    if local_metadata.get("assign_to_params_buffers", False):
-                        if isinstance(param, Parameter):
-                            if not isinstance(input_param, Parameter):
-                                input_param = Parameter(input_param, param.requires_grad)
-                            else:
-                                input_param.requires_grad_(param.requires_grad)
-                        setattr(self, name, input_param)
+            return
+        if current.dim() == 0 and incoming.dim() == 1 and incoming.shape[0] == 1:
+            incoming = incoming[0]  # scalars were once saved with shape (1,)
+        if incoming.shape != current.shape:
+            report.errors.append(
+                f"size mismatch for {key}: copying a param with shape {incoming.shape} from "
+                f"checkpoint, the shape in current model is {current.shape}."
+            )
+            return
+        try:
+            with grad_mode.no_grad():
+                if not assign:
+                    current.copy_(incoming)
+                elif isinstance(current, Parameter):
+                    if isinstance(incoming, Parameter):
+                        incoming.requires_grad_(current.requires_grad)
                     else:
-                        param.copy_(input_param)
-            except Exception as error:
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", whose dimensions in the '
-                    f"model are {param.size()} and whose dimensions in the checkpoint are "
-                    f"{input_param.size()}, an exception occurred : {error.args}."
-                )
-        if strict:
-            for key in state_dict:
-                if not key.startswith(prefix):
-                    continue
-                input_name = key[len(prefix) :].split(".", 1)
-                if len(input_name) > 1:
-                    if input_name[0] not in self._modules:
-                        unexpected_keys.append(key)
-                elif input_name[0] not in local_state:
-                    unexpected_keys.append(key)
+                        incoming = Parameter(incoming, current.requires_grad)
+                    setattr(self, name, incoming)
+                else:
+                    setattr(self, name, incoming)
+        except Exception as error:
+            report.errors.append(
+                f'While copying the parameter named "{key}", whose dimensions in the model '
+                f"are {current.size()} and whose dimensions in the checkpoint are "
+                f"{incoming.size()}, an exception occurred : {error.args}."
+            )
+
+    def _read_state(self, entries: dict, prefix: str, metadata, assign, report: _LoadReport):
+        """Load this module's entries from ``entries`` (the keys under ``prefix``), then
+        its children's; note missing and unexpected keys in ``report``."""
+        layout = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+        for entry in self._hooks["load_pre"].values():
+            entry.fn(
+                self,
+                entries,
+                prefix,
+                layout,
+                True,
+                report.missing,
+                report.unexpected,
+                report.errors,
+            )
+        self._upgrade_old_state(entries, prefix, layout.get("version"))
+        own = dict(self._own_state())
+        for name, current in own.items():
+            key = prefix + name
+            if key in entries:
+                self._load_tensor(name, key, current, entries[key], assign, report)
+            else:
+                report.missing.append(key)
+        for key in entries:
+            if not key.startswith(prefix):
+                continue
+            first, dot, _ = key[len(prefix) :].partition(".")
+            # "fc.weight" belongs to the child "fc"; "weight" must be one of our own
+            belongs = first in self._modules if dot else first in own
+            if not belongs:
+                report.unexpected.append(key)
+        for name, child in self._modules.items():
+            if child is None:
+                continue
+            child_prefix = f"{prefix}{name}."
+            below = {k: v for k, v in entries.items() if k.startswith(child_prefix)}
+            child._read_state(below, child_prefix, metadata, assign, report)
+        outcome = _IncompatibleKeys(report.missing, report.unexpected)
+        for entry in self._hooks["load_post"].values():
+            entry.fn(self, outcome)
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        r"""Copy parameters and buffers from ``state_dict`` into this module and its
-        descendants (in place, under ``no_grad``).
+        """Copy the tensors of ``state_dict`` into this model's parameters and buffers.
 
         Args:
-            state_dict (dict): a dict containing parameters and persistent buffers.
-            strict (bool, optional): whether the keys of ``state_dict`` must match the keys
-                of this module's :meth:`state_dict` exactly. Default: ``True``
-            assign (bool, optional): put the state dict's tensors in the module instead of
-                copying their values. Default: ``False``
+            state_dict (dict): what :meth:`state_dict` produced (possibly loaded from disk).
+            strict (bool, optional): fail unless the keys match this model's exactly.
+                Default: ``True``
+            assign (bool, optional): make the state dict's tensors the model's (no copy).
+                Default: ``False``
 
         Returns:
-            ``NamedTuple`` with ``missing_keys`` and ``unexpected_keys`` fields.
+            ``NamedTuple`` with ``missing_keys`` and ``unexpected_keys``.
 
         Raises:
-            RuntimeError: with all missing/unexpected keys (when ``strict``) and size
-                mismatches, in torch's wording.
+            RuntimeError: listing every missing and unexpected key (when ``strict``) and
+                every shape mismatch, worded as PyTorch words it.
+
+        Example::
+
+            >>> import tracegrad as torch
+            >>> source, target = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+            >>> target.load_state_dict(source.state_dict())
+            <All keys matched successfully>
+            >>> torch.equal(source.weight, target.weight)
+            True
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing_keys, unexpected_keys, error_msgs = [], [], []
-        metadata = getattr(state_dict, "_metadata", None)
-        state_dict = OrderedDict(state_dict)
-        if metadata is not None:
-            state_dict._metadata = metadata
+        layouts = getattr(state_dict, "_metadata", None)
+        entries = OrderedDict(state_dict)  # a copy: upgrades must not edit the caller's
+        if layouts is not None:
+            entries._metadata = layouts
+        report = _LoadReport()
+        self._read_state(entries, "", layouts, assign, report)
+        message = report.message(type(self).__name__, strict)
+        if message is not None:
+            raise RuntimeError(message)
+        return _IncompatibleKeys(report.missing, report.unexpected)
 
-        def load(module, local_state_dict, prefix=""):
-            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
-            if assign:
-                local_metadata["assign_to_params_buffers"] = assign
-            module._load_from_state_dict(
-                local_state_dict,
-                prefix,
-                local_metadata,
-                True,
-                missing_keys,
-                unexpected_keys,
-                error_msgs,
-            )
-            for name, child in module._modules.items():
-                if child is not None:
-                    child_prefix = prefix + name + "."
-                    child_state_dict = {
-                        k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)
-                    }
-                    load(child, child_state_dict, child_prefix)
-            incompatible_keys = _IncompatibleKeys(missing_keys, unexpected_keys)
-            for hook in module._load_state_dict_post_hooks.values():
-                hook(module, incompatible_keys)
-
-        load(self, state_dict)
-        if strict:
-            if unexpected_keys:
-                error_msgs.insert(
-                    0,
-                    "Unexpected key(s) in state_dict: {}. ".format(
-                        ", ".join(f'"{k}"' for k in unexpected_keys)
-                    ),
-                )
-            if missing_keys:
-                error_msgs.insert(
-                    0,
-                    "Missing key(s) in state_dict: {}. ".format(
-                        ", ".join(f'"{k}"' for k in missing_keys)
-                    ),
-                )
-        if error_msgs:
-            raise RuntimeError(
-                "Error(s) in loading state_dict for {}:\n\t{}".format(
-                    self.__class__.__name__, "\n\t".join(error_msgs)
-                )
-            )
-        return _IncompatibleKeys(missing_keys, unexpected_keys)
-
-    def register_load_state_dict_post_hook(self, hook):
-        r"""Register ``hook(module, incompatible_keys)`` to run after :meth:`load_state_dict`."""
-        handle = RemovableHandle(self._load_state_dict_post_hooks)
-        self._load_state_dict_post_hooks[handle.id] = hook
-        return handle
-
-    # ------------------------------------------------------------------ printing
+    # -------------------------------------------------------------------- printing
 
     def _get_name(self) -> str:
-        return self.__class__.__name__
+        return type(self).__name__
 
     def extra_repr(self) -> str:
-        r"""The module's own settings in its printed form (``in_features=3, ...``);
-        override it in your modules. Single-line and multi-line strings are accepted."""
+        """The module's own settings for its printed form (``in_features=3, ...``).
+
+        Override it in your modules; it may span several lines.
+        """
         return ""
 
     def __repr__(self) -> str:
-        extra_lines = []
-        extra_repr = self.extra_repr()
-        if extra_repr:
-            extra_lines = extra_repr.split("\n")
-        child_lines = []
-        for key, module in self._modules.items():
-            child_lines.append("(" + key + "): " + _addindent(repr(module), 2))
-        lines = extra_lines + child_lines
-        main_str = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                main_str += extra_lines[0]
-            else:
-                main_str += "\n  " + "\n  ".join(lines) + "\n"
-        return main_str + ")"
+        settings = self.extra_repr()
+        setting_lines = settings.split("\n") if settings else []
+        child_lines = [
+            f"({name}): {_indent_tail(repr(child), 2)}" for name, child in self._modules.items()
+        ]
+        if not child_lines and len(setting_lines) <= 1:
+            # a leaf prints on one line: Linear(in_features=3, out_features=2, bias=True)
+            return f"{self._get_name()}({settings})"
+        body = "\n  ".join(setting_lines + child_lines)
+        return f"{self._get_name()}(\n  {body}\n)"

@@ -26,7 +26,7 @@ class Dataset:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
     def __add__(self, other):
-        return ConcatDataset([self, other])
+        return ConcatDataset((self, other))
 
 
 class IterableDataset(Dataset):
@@ -36,7 +36,7 @@ class IterableDataset(Dataset):
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
 
     def __add__(self, other):
-        return ChainDataset([self, other])
+        return ChainDataset((self, other))
 
 
 class TensorDataset(Dataset):
@@ -57,10 +57,10 @@ class TensorDataset(Dataset):
         self.tensors = tensors
 
     def __getitem__(self, index):
-        return tuple(tensor[index] for tensor in self.tensors)
+        return tuple(column[index] for column in self.tensors)
 
     def __len__(self) -> int:
-        return self.tensors[0].size(0)
+        return self.tensors[0].shape[0]
 
 
 class ConcatDataset(Dataset):
@@ -77,15 +77,18 @@ class ConcatDataset(Dataset):
 
     def __init__(self, datasets) -> None:
         super().__init__()
-        self.datasets = list(datasets)
-        if not self.datasets:
+        parts = list(datasets)
+        # PyTorch reports these misuses as AssertionError; the type is kept for parity
+        if not parts:
             raise AssertionError("datasets should not be an empty iterable")
-        if any(isinstance(dataset, IterableDataset) for dataset in self.datasets):
+        if any(isinstance(part, IterableDataset) for part in parts):
             raise AssertionError("ConcatDataset does not support IterableDataset")
-        self.cumulative_sizes = self.cumsum(self.datasets)
+        self.datasets = parts
+        self.cumulative_sizes = ConcatDataset.cumsum(parts)
 
     def __len__(self) -> int:
-        return self.cumulative_sizes[-1]
+        total = self.cumulative_sizes[-1]
+        return total
 
     def __getitem__(self, idx):
         if idx < 0:
@@ -105,10 +108,11 @@ class ChainDataset(IterableDataset):
         self.datasets = datasets
 
     def _checked(self):
-        for dataset in self.datasets:
-            if not isinstance(dataset, IterableDataset):
+        """The chained datasets, each checked to be iterable-style when it is reached."""
+        for part in self.datasets:
+            if not isinstance(part, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
-            yield dataset
+            yield part
 
     def __iter__(self):
         for dataset in self._checked():
@@ -126,9 +130,9 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, idx):
-        if isinstance(idx, list):
-            return self.dataset[[self.indices[i] for i in idx]]
-        return self.dataset[self.indices[idx]]
+        # a list of positions is translated element-wise and passed on as one list
+        translated = [self.indices[i] for i in idx] if isinstance(idx, list) else self.indices[idx]
+        return self.dataset[translated]
 
     def __getitems__(self, indices):
         """A batch of samples; forwarded whole when the dataset can fetch batches."""
@@ -152,12 +156,11 @@ def _lengths_from_fractions(total: int, fractions) -> list:
         lengths.append(math.floor(total * fraction))
     for i in range(total - sum(lengths)):
         lengths[i % len(lengths)] += 1
-    for i, length in enumerate(lengths):
-        if length == 0:
-            warnings.warn(
-                f"Length of split at index {i} is 0. This might result in an empty dataset.",
-                stacklevel=3,
-            )
+    for position in [i for i, length in enumerate(lengths) if length == 0]:
+        warnings.warn(
+            f"Length of split at index {position} is 0. This might result in an empty dataset.",
+            stacklevel=3,
+        )
     return lengths
 
 
@@ -165,7 +168,8 @@ def random_split(dataset, lengths, generator=default_generator):
     """Split ``dataset`` into non-overlapping random subsets of the given lengths (or
     fractions of its length). The order comes from ``randperm`` on ``generator``, so a
     seeded split is the one PyTorch makes."""
-    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+    requested = sum(lengths)
+    if requested <= 1 and math.isclose(requested, 1):  # fractions, not counts
         lengths = _lengths_from_fractions(len(dataset), lengths)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")

@@ -9,6 +9,19 @@ from ..._creation import as_tensor, empty
 from ..._dtype import float64, int64
 
 
+def _check_positive_int(name: str, value, bool_ok: bool = False) -> None:
+    """Samplers reject counts that are not positive integers (PyTorch's wording)."""
+    is_int = isinstance(value, int) and (bool_ok or not isinstance(value, bool))
+    if not is_int or value <= 0:
+        raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
+
+
+def _check_flag(name: str, value, error=ValueError) -> None:
+    """Flags must be real bools (``1`` is refused), as in PyTorch."""
+    if not isinstance(value, bool):
+        raise error(f"{name} should be a boolean value, but got {name}={value}")
+
+
 class Sampler:
     """Base class of all samplers: subclasses implement ``__iter__``."""
 
@@ -26,7 +39,7 @@ class SequentialSampler(Sampler):
         self.data_source = data_source
 
     def __iter__(self):
-        return iter(range(len(self.data_source)))
+        yield from range(len(self.data_source))
 
     def __len__(self) -> int:
         return len(self.data_source)
@@ -38,23 +51,15 @@ class RandomSampler(Sampler):
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None) -> None:
         self.data_source = data_source
         self.replacement = replacement
-        self._num_samples = num_samples
+        self._requested = num_samples  # None: one epoch is len(data_source) draws
         self.generator = generator
-        if not isinstance(self.replacement, bool):
-            raise TypeError(
-                f"replacement should be a boolean value, but got replacement={self.replacement}"
-            )
-        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError(
-                "num_samples should be a positive integer value, "
-                f"but got num_samples={self.num_samples}"
-            )
+        _check_flag("replacement", replacement, error=TypeError)
+        _check_positive_int("num_samples", self.num_samples, bool_ok=True)
 
     @property
     def num_samples(self) -> int:
-        if self._num_samples is None:
-            return len(self.data_source)
-        return self._num_samples
+        """Indices per epoch: as asked, or the length of the data source."""
+        return len(self.data_source) if self._requested is None else self._requested
 
     def _epoch_generator(self):
         """The generator of this epoch's draws: the given one, or (like torch) a fresh
@@ -105,30 +110,24 @@ class WeightedRandomSampler(Sampler):
     """Indices ``0 .. len(weights) - 1`` drawn with the given (unnormalised) probabilities."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None) -> None:
-        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+        _check_positive_int("num_samples", num_samples)
+        _check_flag("replacement", replacement)
+        probabilities = as_tensor(weights, dtype=float64)  # need not sum to 1
+        if probabilities.dim() != 1:
+            shape = tuple(probabilities.shape)
             raise ValueError(
-                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+                f"weights should be a 1d sequence but given weights have shape {shape}"
             )
-        if not isinstance(replacement, bool):
-            raise ValueError(
-                f"replacement should be a boolean value, but got replacement={replacement}"
-            )
-        weights_tensor = as_tensor(weights, dtype=float64)
-        if len(weights_tensor.shape) != 1:
-            raise ValueError(
-                "weights should be a 1d sequence but given "
-                f"weights have shape {tuple(weights_tensor.shape)}"
-            )
-        self.weights = weights_tensor
+        self.weights = probabilities
         self.num_samples = num_samples
         self.replacement = replacement
         self.generator = generator
 
     def __iter__(self):
-        drawn = _random.multinomial(
-            self.weights, self.num_samples, self.replacement, generator=self.generator
+        picks = _random.multinomial(
+            self.weights, self.num_samples, replacement=self.replacement, generator=self.generator
         )
-        yield from drawn.tolist()
+        yield from picks.tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -138,12 +137,8 @@ class BatchSampler(Sampler):
     """Groups the indices of ``sampler`` into lists of ``batch_size``."""
 
     def __init__(self, sampler, batch_size, drop_last) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
-            raise ValueError(
-                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
-            )
-        if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+        _check_positive_int("batch_size", batch_size)
+        _check_flag("drop_last", drop_last)
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last
@@ -162,8 +157,9 @@ class BatchSampler(Sampler):
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
 
 
-class _InfiniteConstantSampler(Sampler):
-    """The endless ``None`` sampler used for iterable-style datasets."""
+class _EndlessNoneSampler(Sampler):
+    """Yields ``None`` forever: the "indices" of an iterable-style dataset, which ignores
+    them and decides itself when its epoch ends."""
 
     def __iter__(self):
         while True:
