@@ -3122,6 +3122,11 @@ SNIPPETS = {
         torch.manual_seed(0)
         print(torch.multinomial(torch.tensor([[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]]), 2))
     """,
+    "af_variable_legacy": """
+            from_var = torch.autograd.Variable(torch.ones(2), requires_grad=True)
+            (from_var * 2).sum().backward()
+            print(from_var.grad, type(from_var).__name__)
+        """,
 }
 
 XFAIL = {
@@ -3255,14 +3260,6 @@ XFAIL = {
         """
             lin = nn.Linear(2, 3, bias=False)
             print(type(lin(torch.ones(2)).grad_fn).__name__)
-        """,
-    ),
-    "af_variable_legacy": (
-        "torch.autograd.Variable (old tutorials) is missing",
-        """
-            from_var = torch.autograd.Variable(torch.ones(2), requires_grad=True)
-            (from_var * 2).sum().backward()
-            print(from_var.grad, type(from_var).__name__)
         """,
     ),
     "mod_full_backward_hook": (

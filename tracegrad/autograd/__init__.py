@@ -84,6 +84,7 @@ _FROM_MODULE = {
     "is_anomaly_enabled": "anomaly_mode",
     "is_anomaly_check_nan_enabled": "anomaly_mode",
     "explain": "explain",
+    "Variable": "variable",
     "ExplainLog": "explain",
 }
 
