@@ -3127,6 +3127,14 @@ SNIPPETS = {
             (from_var * 2).sum().backward()
             print(from_var.grad, type(from_var).__name__)
         """,
+    "mod_full_backward_hook": """
+            torch.manual_seed(0)
+            lin = nn.Linear(2, 1)
+            def bh(mod, gin, gout):
+                print(type(mod).__name__, len(gin), gout[0].shape)
+            lin.register_full_backward_hook(bh)
+            lin(torch.ones(3, 2, requires_grad=True)).sum().backward()
+        """,
 }
 
 XFAIL = {
@@ -3260,17 +3268,6 @@ XFAIL = {
         """
             lin = nn.Linear(2, 3, bias=False)
             print(type(lin(torch.ones(2)).grad_fn).__name__)
-        """,
-    ),
-    "mod_full_backward_hook": (
-        "Module.register_full_backward_hook is missing",
-        """
-            torch.manual_seed(0)
-            lin = nn.Linear(2, 1)
-            def bh(mod, gin, gout):
-                print(type(mod).__name__, len(gin), gout[0].shape)
-            lin.register_full_backward_hook(bh)
-            lin(torch.ones(3, 2, requires_grad=True)).sum().backward()
         """,
     ),
     "mod_embedding_from_pretrained": (

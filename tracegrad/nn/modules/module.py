@@ -34,6 +34,8 @@ __all__ = ["Module", "RemovableHandle"]
 _HOOK_KINDS = (
     "forward_pre",
     "forward",
+    "backward_pre",
+    "backward",
     "state_dict_pre",
     "state_dict_post",
     "load_pre",
@@ -452,8 +454,29 @@ class Module:
         entry = _Hook(hook, with_kwargs=with_kwargs, always_call=always_call)
         return _add_hook(self._hooks["forward"], entry, prepend)
 
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Run ``hook(module, grad_input, grad_output)`` in the backward pass, once the
+        gradients with respect to the module's tensor inputs are known.
+
+        ``grad_input`` and ``grad_output`` are tuples (``None`` for an input that needs no
+        gradient). A hook that returns a tuple replaces ``grad_input`` for the rest of the
+        backward pass. Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        return _add_hook(self._hooks["backward"], _Hook(hook), prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Run ``hook(module, grad_output)`` in the backward pass when the gradients with
+        respect to the module's outputs arrive; returning a tuple replaces them."""
+        return _add_hook(self._hooks["backward_pre"], _Hook(hook), prepend)
+
     def __call__(self, *args, **kwargs):
         hooks = self._hooks
+        if hooks["backward"] or hooks["backward_pre"]:
+            from ._backward_hooks import call_with_backward_hooks
+
+            return call_with_backward_hooks(
+                self, lambda *a: self._forward_with_hooks(a, kwargs), args
+            )
         if hooks["forward_pre"] or hooks["forward"]:
             return self._forward_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)  # the common case: no hooks, no overhead
