@@ -29,7 +29,7 @@ class BackwardHookFunction(Function):
     def forward(ctx, *tensors):
         ctx.on_backward = BackwardHookFunction._next_callback
         ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
-        return tuple(t.view_as(t) for t in tensors)
+        return tuple(t.view(t.shape) for t in tensors)
 
     @staticmethod
     def backward(ctx, *grads):
