@@ -21,7 +21,7 @@ from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
 from ..autograd import grad_mode
-from ..ops._registry import Arg, Op, Sample, apply
+from ..ops._registry import apply
 from ..ops.index import one_hot
 
 __all__ = [
@@ -388,6 +388,14 @@ def _promote_pair(a, b):
     return (a if a.dtype is target else a.to(target)), (b if b.dtype is target else b.to(target))
 
 
+def _check_floating(kernel: str, input, target) -> None:
+    """The pointwise losses have floating kernels only (torch's message names them): two
+    integer or bool tensors are refused rather than promoted."""
+    dtype = common_dtype(input, target)
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{_type_word(dtype)}'")
+
+
 def _reduce(loss, reduction):
     if reduction == "none":
         return loss
@@ -425,6 +433,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     """
     _warn_size(input, target)
     reduction = _reduction(reduction, size_average, reduce)
+    _check_floating("mse", input, target)
     input, target = _broadcast_pair(*_promote_pair(input, target))
     if weight is not None:
         return _weighted_reduce(ops.pow(input - target, 2), weight, reduction)
@@ -489,18 +498,22 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     if input.dim() != 1:
-        if target.dim() == 0:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-        if input.shape[0] != target.shape[0]:
+        # a 0-d target counts as a batch of size 0 (torch's wording)
+        target_batch = target.shape[0] if target.dim() > 0 else 0
+        if input.shape[0] != target_batch:
             raise ValueError(
                 f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                f"({target.shape[0]})."
+                f"({target_batch})."
             )
+        if target.dim() == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.dim() <= 2 and target.dim() > 1:
+        # checked before the dtype, as torch does: a (N, C) float target of the wrong
+        # shape reads as "multi-target", not as a dtype error
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     _check_nll_arguments(input, target, weight, ignore_index)
     params = (reduction, ignore_index)
     if input.dim() <= 2:
-        if target.dim() > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         if not (input.dim() == 1 and target.dim() == 0) and input.shape[0] != target.shape[0]:
             raise RuntimeError(
                 f"size mismatch (got input: {list(input.shape)}, target: {list(target.shape)})"
@@ -554,6 +567,7 @@ def nll_loss(
         ignore_index (int): a target value that does not contribute. Default: -100
         reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
     """
+    _check_tensor("nll_loss_nd", target, "target", 2)
     reduction = _reduction(reduction, size_average, reduce)
     return _nll_loss_nd(input, target, weight, reduction, ignore_index)
 
@@ -591,6 +605,8 @@ def cross_entropy(
         >>> torch.nn.functional.cross_entropy(logits, torch.tensor([0]))
         tensor(0.2395, grad_fn=<NllLossBackward0>)
     """
+    _check_tensor("cross_entropy_loss", input)
+    _check_tensor("cross_entropy_loss", target, "target", 2)
     reduction = _reduction(reduction, size_average, reduce)
     class_dim = 0 if input.dim() == 1 else 1
     if input.shape == target.shape:
@@ -831,98 +847,6 @@ def pad(input, pad, mode="constant", value=None):
 
 
 # ---------------------------------------------------------------------------- robust losses
-#
-# Registry ops of their own: PyTorch names their nodes (SmoothL1LossBackward0,
-# HuberLossBackward0). With d = x − y:
-#   smooth_l1: ℓ = d²/(2β) for |d| < β, |d| − β/2 otherwise; ∂ℓ/∂x = d/β or sign(d)
-#   huber:     ℓ = d²/2 for |d| < δ, δ(|d| − δ/2) otherwise; ∂ℓ/∂x = d or δ sign(d)
-
-
-def _smooth_l1_forward(xp, a, b, reduction, beta):
-    d = np.abs(a - b)
-    return nn_ops._reduce_array(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
-
-
-def _smooth_l1_local(m, t, a, b, beta):
-    d = a - b
-    return m.where(m.abs(d) < beta, d / beta, m.sign(d)) * t
-
-
-def _huber_forward(xp, a, b, reduction, delta):
-    d = np.abs(a - b)
-    return nn_ops._reduce_array(
-        np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction
-    )
-
-
-def _huber_local(m, t, a, b, delta):
-    d = a - b
-    return m.where(m.abs(d) < delta, d, delta * m.sign(d)) * t
-
-
-def _robust_jvp(local):
-    def jvp(m, tangents, a, b, out, reduction, parameter):
-        total = None
-        for tangent, sign in zip(tangents, (1, -1), strict=False):
-            if tangent is None:
-                continue
-            term = local(m, tangent, a, b, parameter) * sign
-            total = term if total is None else total + term
-        return nn_ops._reduce(m, total, reduction)
-
-    return jvp
-
-
-def _robust_samples(name, parameter, values):
-    def call(torch, a, b, **kwargs):
-        return getattr(_functional_of(torch), name)(a, b, **kwargs)
-
-    return [
-        Sample(
-            (nn_ops.X, nn_ops.X),
-            {"reduction": reduction, parameter: value},
-            call=call,
-            note=f"{reduction} {parameter}={value}",
-        )
-        for reduction, value in zip(("mean", "sum", "none"), values, strict=True)
-    ]
-
-
-def _functional_of(module):
-    return module.nn.functional
-
-
-SMOOTH_L1_LOSS = Op(
-    "smooth_l1_loss",
-    "SmoothL1LossBackward0",
-    forward=_smooth_l1_forward,
-    vjp=(
-        lambda m, g, a, b, out, reduction, beta: _smooth_l1_local(
-            m, nn_ops._spread(m, g, a.shape, reduction), a, b, beta
-        ),
-        lambda m, g, a, b, out, reduction, beta: (
-            -_smooth_l1_local(m, nn_ops._spread(m, g, b.shape, reduction), a, b, beta)
-        ),
-    ),
-    jvp=_robust_jvp(_smooth_l1_local),
-    samples=_robust_samples("smooth_l1_loss", "beta", (1.0, 0.5, 2.0)),
-)
-
-HUBER_LOSS = Op(
-    "huber_loss",
-    "HuberLossBackward0",
-    forward=_huber_forward,
-    vjp=(
-        lambda m, g, a, b, out, reduction, delta: _huber_local(
-            m, nn_ops._spread(m, g, a.shape, reduction), a, b, delta
-        ),
-        lambda m, g, a, b, out, reduction, delta: (
-            -_huber_local(m, nn_ops._spread(m, g, b.shape, reduction), a, b, delta)
-        ),
-    ),
-    jvp=_robust_jvp(_huber_local),
-    samples=_robust_samples("huber_loss", "delta", (1.0, 0.5, 2.0)),
-)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -942,8 +866,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return l1_loss(input, target, reduction=reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _check_floating("smooth_l1", input, target)
     input, target = _promote_pair(input, target)
-    return apply(SMOOTH_L1_LOSS, (input, target), (reduction, float(beta)))
+    return apply(nn_ops.SMOOTH_L1_LOSS, (input, target), (reduction, float(beta)))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -961,11 +886,18 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     input, target = _broadcast_pair(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _check_floating("huber", input, target)
+    if not input.dtype.is_floating_point:
+        # the result is written in the input's dtype, which cannot hold the loss
+        raise RuntimeError(
+            f"result type {_type_word(common_dtype(input, target))} can't be cast to the "
+            f"desired output type {_type_word(input.dtype)}"
+        )
     input, target = _promote_pair(input, target)
     if weight is not None:
-        losses = apply(HUBER_LOSS, (input, target), ("none", float(delta)))
+        losses = apply(nn_ops.HUBER_LOSS, (input, target), ("none", float(delta)))
         return _weighted_reduce(losses, weight, reduction)
-    return apply(HUBER_LOSS, (input, target), (reduction, float(delta)))
+    return apply(nn_ops.HUBER_LOSS, (input, target), (reduction, float(delta)))
 
 
 _KL_MEAN_WARNING = (
@@ -1010,42 +942,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 
 # ---------------------------------------------------------------------------- embedding
-
-
-def _embedding_vjp(m, g, weight, indices, out, padding_idx):
-    flat_indices = m.reshape(indices, (-1,))
-    flat_g = m.reshape(g, (-1, weight.shape[-1]))
-    if padding_idx is not None:
-        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
-        flat_g = m.where(keep, flat_g, 0 * flat_g)
-    return m.index_add(m.zeros(tuple(weight.shape), g), 0, flat_indices, flat_g)
-
-
-def _embedding_jvp(m, tangents, weight, indices, out, padding_idx):
-    flat_indices = m.reshape(indices, (-1,))
-    rows = m.index_select(tangents[0], 0, flat_indices)
-    if padding_idx is not None:
-        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
-        rows = m.where(keep, rows, 0 * rows)
-    return m.reshape(rows, tuple(out.shape))
-
-
-EMBEDDING = Op(
-    "embedding",
-    "EmbeddingBackward0",
-    forward=lambda xp, weight, indices, padding_idx: weight[indices],
-    vjp=(_embedding_vjp, None),
-    jvp=_embedding_jvp,
-    # padding_idx is left out: its row's zero gradient is a convention, not the derivative
-    # (tests/test_nn_layers.py checks it against torch)
-    samples=[
-        Sample(
-            (Arg((5, 3)), Arg((2, 4), 0, 5, "int64")),
-            call=lambda torch, w, i: _functional_of(torch).embedding(i, w),
-            note="2-d indices",
-        ),
-    ],
-)
 
 
 def embedding(
@@ -1094,7 +990,7 @@ def embedding(
     data = input._data
     if data.size and (data.min() < 0 or data.max() >= weight.shape[0]):
         raise IndexError("index out of range in self")
-    return apply(EMBEDDING, (weight, input), (padding_idx,))
+    return apply(nn_ops.EMBEDDING, (weight, input), (padding_idx,))
 
 
 # ---------------------------------------------------------------------------- normalization

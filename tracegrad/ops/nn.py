@@ -10,8 +10,10 @@ because a composition would lose accuracy:
 * softmax and log_softmax along one dim, computed after subtracting the maximum (exp of
   a large logit would overflow). For s = softmax(x): ds = s ⊙ (dx − Σ s ⊙ dx), and for
   l = log_softmax(x): dl = dx − Σ softmax(x) ⊙ dx (sums along the dim);
-* the losses mse, nll (negative log-likelihood of class indices) and binary cross-entropy
-  (on probabilities and on logits), each with ``reduction`` 'none', 'sum' or 'mean';
+* the losses mse, nll (negative log-likelihood of class indices), binary cross-entropy
+  (on probabilities and on logits), smooth L1 and Huber, each with ``reduction`` 'none',
+  'sum' or 'mean';
+* embedding (a row lookup whose gradient scatters back into the rows it read);
 * constant padding.
 
 The public ``torch.nn.functional`` API (argument checks, torch's messages) lives in
@@ -744,6 +746,134 @@ DIV_SCALAR = Op(
             call=lambda torch, x, t: _functional(torch).cross_entropy(x, t),
             note="cross_entropy with probabilities",
         )
+    ],
+)
+
+
+# ---------------------------------------------------------------------------- robust losses
+#
+# Registry ops of their own: PyTorch names their nodes (SmoothL1LossBackward0,
+# HuberLossBackward0). With d = x − y:
+#   smooth_l1: ℓ = d²/(2β) for |d| < β, |d| − β/2 otherwise; ∂ℓ/∂x = d/β or sign(d)
+#   huber:     ℓ = d²/2 for |d| < δ, δ(|d| − δ/2) otherwise; ∂ℓ/∂x = d or δ sign(d)
+
+
+def _smooth_l1_forward(xp, a, b, reduction, beta):
+    d = np.abs(a - b)
+    return _reduce_array(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def _smooth_l1_local(m, t, a, b, beta):
+    d = a - b
+    return m.where(m.abs(d) < beta, d / beta, m.sign(d)) * t
+
+
+def _huber_forward(xp, a, b, reduction, delta):
+    d = np.abs(a - b)
+    return _reduce_array(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def _huber_local(m, t, a, b, delta):
+    d = a - b
+    return m.where(m.abs(d) < delta, d, delta * m.sign(d)) * t
+
+
+def _robust_jvp(local):
+    def jvp(m, tangents, a, b, out, reduction, parameter):
+        total = None
+        for tangent, sign in zip(tangents, (1, -1), strict=False):
+            if tangent is None:
+                continue
+            term = local(m, tangent, a, b, parameter) * sign
+            total = term if total is None else total + term
+        return _reduce(m, total, reduction)
+
+    return jvp
+
+
+def _robust_samples(name, parameter, values):
+    def call(torch, a, b, **kwargs):
+        return getattr(_functional(torch), name)(a, b, **kwargs)
+
+    return [
+        Sample(
+            (X, X),
+            {"reduction": reduction, parameter: value},
+            call=call,
+            note=f"{reduction} {parameter}={value}",
+        )
+        for reduction, value in zip(("mean", "sum", "none"), values, strict=True)
+    ]
+
+
+SMOOTH_L1_LOSS = Op(
+    "smooth_l1_loss",
+    "SmoothL1LossBackward0",
+    forward=_smooth_l1_forward,
+    vjp=(
+        lambda m, g, a, b, out, reduction, beta: _smooth_l1_local(
+            m, _spread(m, g, a.shape, reduction), a, b, beta
+        ),
+        lambda m, g, a, b, out, reduction, beta: (
+            -_smooth_l1_local(m, _spread(m, g, b.shape, reduction), a, b, beta)
+        ),
+    ),
+    jvp=_robust_jvp(_smooth_l1_local),
+    samples=_robust_samples("smooth_l1_loss", "beta", (1.0, 0.5, 2.0)),
+)
+
+HUBER_LOSS = Op(
+    "huber_loss",
+    "HuberLossBackward0",
+    forward=_huber_forward,
+    vjp=(
+        lambda m, g, a, b, out, reduction, delta: _huber_local(
+            m, _spread(m, g, a.shape, reduction), a, b, delta
+        ),
+        lambda m, g, a, b, out, reduction, delta: (
+            -_huber_local(m, _spread(m, g, b.shape, reduction), a, b, delta)
+        ),
+    ),
+    jvp=_robust_jvp(_huber_local),
+    samples=_robust_samples("huber_loss", "delta", (1.0, 0.5, 2.0)),
+)
+
+
+# ---------------------------------------------------------------------------- embedding
+
+
+def _embedding_vjp(m, g, weight, indices, out, padding_idx):
+    flat_indices = m.reshape(indices, (-1,))
+    flat_g = m.reshape(g, (-1, weight.shape[-1]))
+    if padding_idx is not None:
+        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
+        flat_g = m.where(keep, flat_g, 0 * flat_g)
+    return m.index_add(m.zeros(tuple(weight.shape), g), 0, flat_indices, flat_g)
+
+
+def _embedding_jvp(m, tangents, weight, indices, out, padding_idx):
+    flat_indices = m.reshape(indices, (-1,))
+    rows = m.index_select(tangents[0], 0, flat_indices)
+    if padding_idx is not None:
+        keep = m.unsqueeze_dims(flat_indices != padding_idx, (1,))
+        rows = m.where(keep, rows, 0 * rows)
+    return m.reshape(rows, tuple(out.shape))
+
+
+EMBEDDING = Op(
+    "embedding",
+    "EmbeddingBackward0",
+    forward=lambda xp, weight, indices, padding_idx: weight[indices],
+    vjp=(_embedding_vjp, None),
+    jvp=_embedding_jvp,
+    # padding_idx is left out: its row's zero gradient is a convention, not the derivative
+    # (tests/test_nn_layers.py checks it against torch)
+    samples=[
+        Sample(
+            (Arg((5, 3)), Arg((2, 4), 0, 5, "int64")),
+            call=lambda torch, w, i: _functional(torch).embedding(i, w),
+            note="2-d indices",
+        ),
     ],
 )
 

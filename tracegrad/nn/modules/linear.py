@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ... import _creation
+from ..._tensor import Tensor
 from .. import functional as F  # noqa: N812 - torch's spelling
 from .. import init
 from ..parameter import Parameter
@@ -108,7 +109,29 @@ class Linear(Module):
 
     def forward(self, input):
         """Return ``input @ weight.T + bias``."""
-        return F.linear(input, self.weight, self.bias)
+        # Errors are explained after they happen, so a correct call pays no extra check.
+        try:
+            return F.linear(input, self.weight, self.bias)
+        except (RuntimeError, TypeError) as error:
+            raise type(error)(self._explain(input, error)) from None
+
+    def _explain(self, input, error: Exception) -> str:
+        """The error message of a failed call, naming this layer and what it expected."""
+        layer = f"{self._get_name()}({self.extra_repr()})"
+        if not isinstance(input, Tensor):
+            return f"{layer}: {error}"
+        if input.dim() >= 1 and input.shape[-1] != self.in_features:
+            return (
+                f"{layer} expects an input of shape [*, {self.in_features}] "
+                f"(in_features={self.in_features}), but got one of shape "
+                f"{list(input.shape)}: {error}"
+            )
+        if input.dtype != self.weight.dtype:
+            return (
+                f"{layer} has {self.weight.dtype} parameters, but got a {input.dtype} input "
+                f"(convert one of them with .to()): {error}"
+            )
+        return f"{layer}: {error}"
 
     def extra_repr(self) -> str:
         return (

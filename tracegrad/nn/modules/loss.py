@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from ..._tensor import Tensor
 from .. import functional as F  # noqa: N812 - torch's spelling
 from .module import Module
 
@@ -18,13 +21,71 @@ __all__ = [
 ]
 
 
+def _class_index_shape(input) -> list[int]:
+    """The shape of a class-index target for ``input``: the input's without the class dim."""
+    shape = list(input.shape)
+    if len(shape) >= 1:
+        del shape[0 if len(shape) == 1 else 1]
+    return shape
+
+
+def _expected_target(kind: str, input) -> str:
+    """What a loss of this ``kind`` expects as target, in words, for this input."""
+    same = f"a floating target of the input's shape {list(input.shape)}"
+    indices = f"an int64 target of class indices of shape {_class_index_shape(input)}"
+    if kind == "indices":
+        return indices
+    if kind == "indices or probabilities":
+        return f"{indices}, or {same} holding class probabilities"
+    return same
+
+
+def _described(value) -> str:
+    if isinstance(value, Tensor):
+        return f"shape {list(value.shape)} and dtype {value.dtype}"
+    return f"type {type(value).__name__}"
+
+
+def _explained_errors(forward):
+    """Wrap a loss's ``forward`` so that an error about its arguments names the loss, the
+    shapes and dtypes it got and the target it expects. Nothing runs unless it fails."""
+
+    @wraps(forward)
+    def checked_forward(self, input, target, *args, **kwargs):
+        try:
+            return forward(self, input, target, *args, **kwargs)
+        except (RuntimeError, ValueError, IndexError, TypeError) as error:
+            if "reduction" in str(error):  # a bad option of the module, not of the call
+                raise
+            raise type(error)(self._explain(input, target, error)) from None
+
+    return checked_forward
+
+
 class _Loss(Module):
+    # what the target must be, for error messages: "same" (the input's shape),
+    # "indices" or "indices or probabilities"
+    _target_kind = "same"
+
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
             self.reduction = F._reduction(None, size_average, reduce)
         else:
             self.reduction = reduction
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "forward" in cls.__dict__:
+            cls.forward = _explained_errors(cls.__dict__["forward"])
+
+    def _explain(self, input, target, error: Exception) -> str:
+        """The message of a failed call: the loss, what it got, what it expects."""
+        got = f"input of {_described(input)}, target of {_described(target)}"
+        if not isinstance(input, Tensor):
+            return f"{self._get_name()}() got {got}: {error}"
+        expected = _expected_target(self._target_kind, input)
+        return f"{self._get_name()}() got {got}; it expects {expected}: {error}"
 
 
 class _WeightedLoss(_Loss):
@@ -140,6 +201,7 @@ class NLLLoss(_WeightedLoss):
     """
 
     __constants__ = ["ignore_index", "reduction"]
+    _target_kind = "indices"
 
     def __init__(
         self,
@@ -204,6 +266,7 @@ class CrossEntropyLoss(_WeightedLoss):
     """
 
     __constants__ = ["ignore_index", "reduction", "label_smoothing"]
+    _target_kind = "indices or probabilities"
 
     def __init__(
         self,
