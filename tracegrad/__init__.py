@@ -14,21 +14,35 @@ from __future__ import annotations
 from . import _dtype
 from ._creation import (
     arange,
+    are_deterministic_algorithms_enabled,
     as_tensor,
     asarray,
+    e,
     empty,
     empty_like,
     eye,
+    finfo,
     from_numpy,
     full,
     full_like,
+    get_num_threads,
+    iinfo,
+    inf,
+    is_complex,
     linspace,
     logspace,
+    nan,
+    newaxis,
     ones,
     ones_like,
+    pi,
     range,
     scalar_tensor,
+    set_num_threads,
     tensor,
+    typename,
+    unravel_index,
+    use_deterministic_algorithms,
     zeros,
     zeros_like,
 )
@@ -92,6 +106,7 @@ from ._random import (  # noqa: E402
 from . import _random as random  # noqa: E402 - torch.random.manual_seed and the like
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
+from .nn.functional import dropout, prelu, threshold  # noqa: E402 - also torch.<name>
 from . import func  # noqa: E402 - torch.func: grad, vjp, jvp, jacrev, vmap ...
 from .serialization import load, save  # noqa: E402
 from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...

@@ -651,9 +651,9 @@ def linspace(
         first = _scalar_to(start, target) if steps else start
         return _finish(np.full(steps, first).astype(target.np), requires_grad, out, "linspace")
     first, last = _scalar_to(start, target), _scalar_to(end, target)
-    index = np.arange(steps)
     halfway = steps // 2
     if target is dtypes.float16:
+        index = np.arange(steps)
         # c10::Half arithmetic: every operation rounds to half
         step = np.float16(np.float16(last - first) / np.float16(steps - 1))
         low = first + (step * index[:halfway].astype(np.float16))
@@ -666,12 +666,20 @@ def linspace(
     work, fma = (np.float32, _fma32) if target is dtypes.float32 else (np.float64, _fma64)
     first, last = work(first), work(last)
     step = work((last - first) / work(steps - 1))
-    up = index[:halfway].astype(work)
-    down = (steps - 1 - index[halfway:]).astype(work)
-    low = np.asarray(fma(np.full_like(up, step), up, np.full_like(up, first)))
-    high = np.asarray(fma(np.full_like(down, -step), down, np.full_like(down, last)))
-    values = np.concatenate([low, high])
-    return _finish(_cast_doubles(values.astype(np.float64), target), requires_grad, out, "linspace")
+    values = np.empty(steps, dtype=target.np)
+    # in blocks, so that the exact-fma temporaries stay small next to the result
+    for begin in builtins.range(0, steps, _LINSPACE_BLOCK):
+        index = np.arange(begin, min(steps, begin + _LINSPACE_BLOCK))
+        up = index[index < halfway].astype(work)
+        down = (steps - 1 - index[index >= halfway]).astype(work)
+        low = np.asarray(fma(np.full_like(up, step), up, np.full_like(up, first)))
+        high = np.asarray(fma(np.full_like(down, -step), down, np.full_like(down, last)))
+        block = np.concatenate([low, high]).astype(np.float64)
+        values[begin : begin + index.size] = _cast_doubles(block, target)
+    return _finish(values, requires_grad, out, "linspace")
+
+
+_LINSPACE_BLOCK = 1 << 16
 
 
 def logspace(
@@ -728,3 +736,129 @@ def scalar_tensor_like(value, like=None) -> Tensor:
 
     target = dtypes.scalar_dtype(value) if like is None else common_dtype(like, value)
     return Tensor._make(np.asarray(value).astype(target.np))
+
+
+# ---------------------------------------------------------------------------- namespace utilities
+#
+# Small parts of the torch namespace that course code touches: machine limits of a dtype,
+# math constants, thread settings (NumPy's threads are not ours to set: these only
+# remember the value), and index arithmetic.
+
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
+
+
+class finfo:  # noqa: N801 - torch's name
+    """Machine limits of a floating dtype (default: the default dtype): ``bits``, ``eps``,
+    ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution``, ``dtype``."""
+
+    def __init__(self, type=None):  # noqa: A002 - torch's argument name
+        target = dtypes.get_default_dtype() if type is None else dtypes.to_dtype(type)
+        if not target.is_floating_point:
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use "
+                            f"torch.iinfo to handle '{target.name}'")  # fmt: skip
+        info = np.finfo(target.np)
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0**-info.precision
+        self.dtype = target.name
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+            f"dtype={self.dtype})"
+        )
+
+
+class iinfo:  # noqa: N801 - torch's name
+    """Machine limits of an integer dtype: ``bits``, ``min``, ``max``, ``dtype``."""
+
+    def __init__(self, type):  # noqa: A002 - torch's argument name
+        target = dtypes.to_dtype(type)
+        if target.is_floating_point:
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo "
+                            f"to handle '{target.name}'")  # fmt: skip
+        info = np.iinfo(np.uint8 if target is dtypes.bool else target.np)
+        self.bits = info.bits
+        self.min = int(info.min)
+        self.max = int(info.max)
+        self.dtype = target.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+_SETTINGS = {"threads": os.cpu_count() or 1, "deterministic": False}
+
+
+def get_num_threads() -> int:
+    """The number of threads set for intra-op parallelism (see ``set_num_threads``)."""
+    return _SETTINGS["threads"]
+
+
+def set_num_threads(n: int) -> None:
+    """Remember ``n`` as the thread count (NumPy's BLAS threads are set by environment
+    variables before import, so tracegrad only records it)."""
+    if not isinstance(n, int) or n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _SETTINGS["threads"] = n
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Record the setting; tracegrad's CPU algorithms are deterministic anyway."""
+    _SETTINGS["deterministic"] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """The value last given to ``use_deterministic_algorithms``."""
+    return _SETTINGS["deterministic"]
+
+
+_LEGACY_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
+
+
+def typename(obj) -> str:
+    """``'torch.FloatTensor'`` and the like for a tensor, else the object's type name."""
+    if isinstance(obj, Tensor):
+        return f"torch.{_LEGACY_NAMES[obj.dtype.name]}"
+    kind = type(obj)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+
+
+def is_complex(input) -> bool:
+    """False: tracegrad has no complex dtypes."""
+    return False
+
+
+def unravel_index(indices, shape):
+    """The coordinates (a tuple of int64 tensors) of flat ``indices`` in an array of
+    ``shape``, as ``numpy.unravel_index``."""
+    if not isinstance(indices, Tensor):
+        indices = tensor(indices)
+    if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
+        raise TypeError("expected 'indices' to be integer dtype, but got " + str(indices.dtype))
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    total = math.prod(shape)
+    data = indices._data
+    if data.size and (data.min() < -total or data.max() >= total):
+        raise ValueError("'indices' must be in range [-prod(shape), prod(shape) - 1]")
+    coordinates = np.unravel_index(np.where(data < 0, data + total, data), shape)
+    return tuple(Tensor._make(np.asarray(c, dtype=np.int64)) for c in coordinates)

@@ -907,7 +907,11 @@ def _group_by_target(targets: np.ndarray, n: int):
     (or -1) and, per position p, the last step targeting p (or -1)."""
     m = targets.size
     itype = targets.dtype
-    order = np.argsort(targets, kind="stable")  # by target, then by step
+    if n * m < 2**62:
+        # by target, then by step (one key per step: a plain sort is faster than a stable one)
+        order = np.argsort(targets.astype(np.int64) * m + np.arange(m))
+    else:
+        order = np.argsort(targets, kind="stable")  # the keys above would overflow
     sorted_t = targets[order]
     same = sorted_t[1:] == sorted_t[:-1]
     prev = np.full(m, -1, dtype=itype)
@@ -931,29 +935,66 @@ def _resolve_chains(link: np.ndarray, terminal: np.ndarray, value: np.ndarray) -
     return value[ptr]
 
 
-def _shuffle_forward(n: int, offsets: np.ndarray) -> np.ndarray:
-    """Result of ``r = arange(n); for i < n-1: swap(r[i], r[i + offsets[i]])``, vectorised.
+def _shuffle_forward(size: int, targets: np.ndarray) -> np.ndarray:
+    """Where each value of ``r = arange(size)`` ends up after the swaps
+    ``for i < m: swap(r[i], r[targets[i]])`` (``targets[i] >= i``, m = ``targets.size``),
+    vectorised: the result ``r`` (int64) has ``r[p]`` = the position the value came from.
 
-    Let j_i = i + offsets[i] >= i.  Position i is final after step i, so:
-    D[p], the value at position p just before step p, is D[k] for the last step k < p with
-    j_k = p (step k moved D[k] there), or p itself if no step targeted p; and the final
-    r[i] is D[k] for the last step k < i with j_k = j_i, or j_i.  D is a forest of such
-    "last writer" links, resolved by pointer jumping."""
-    itype = np.int32 if n < 2**31 else np.int64
-    m = n - 1
+    Position i is final after step i, so:
+    D[p], the value at position p just before step p (or at the end, for p >= m), is D[k]
+    for the last step k < p with j_k = p (step k moved D[k] there), or p itself if no step
+    targeted p; and the final r[i], i < m, is D[k] for the last step k < i with
+    j_k = j_i, or j_i.  D is a forest of such "last writer" links, resolved by pointer
+    jumping."""
+    itype = np.int32 if size < 2**31 else np.int64
+    m = targets.size
     steps = np.arange(m, dtype=itype)
-    targets = steps + offsets.astype(itype)
-    prev, last = _group_by_target(targets, n)
-    positions = np.arange(n, dtype=itype)
+    targets = targets.astype(itype)
+    prev, last = _group_by_target(targets, size)
+    positions = np.arange(size, dtype=itype)
     parent = last.copy()
-    self_target = np.zeros(n, dtype=bool)
+    self_target = np.zeros(size, dtype=bool)
     self_target[:m] = last[:m] == steps  # last writer of p is step p itself (j_p == p)
     parent[self_target] = prev[positions[self_target]]
     d = _resolve_chains(np.maximum(parent, 0), parent < 0, positions)
-    result = np.empty(n, dtype=np.int64)
+    result = np.empty(size, dtype=np.int64)
     result[:m] = np.where(prev >= 0, d[np.maximum(prev, 0)], targets)
-    result[m] = d[m]
+    result[m:] = d[m:]
     return result
+
+
+# steps of the Fisher-Yates shuffle evaluated at once: bounds the temporaries (a few
+# arrays of this length) so that randperm's peak memory stays close to its result's
+_SHUFFLE_BLOCK = 1 << 16
+
+
+def _shuffle_in_blocks(gen: Generator, n: int) -> np.ndarray:
+    """torch's forward Fisher-Yates shuffle of ``arange(n)``, ``_SHUFFLE_BLOCK`` steps at a
+    time.  A block of steps s..e-1 only moves values between its own positions and its
+    targets (all >= s); on those positions, renumbered in order, it is a shuffle of the same
+    form, which ``_shuffle_forward`` evaluates."""
+    perm = np.arange(n, dtype=np.int64)
+    for start in range(0, n - 1, _SHUFFLE_BLOCK):
+        stop = min(n - 1, start + _SHUFFLE_BLOCK)
+        draws = gen._random32(stop - start).astype(np.int64)
+        steps = np.arange(start, stop, dtype=np.int64)
+        targets = steps + draws % (n - steps)
+        # the touched positions in order: the block's own steps, then the distinct targets
+        # beyond them; ``renumbered`` is each target's place among them
+        order = np.argsort(targets)
+        ordered = targets[order]
+        distinct = np.empty(ordered.size, dtype=bool)
+        distinct[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=distinct[1:])
+        rank = np.cumsum(distinct) - 1
+        beyond = ordered >= stop
+        near = int(np.count_nonzero(distinct & ~beyond))  # distinct targets inside the block
+        renumbered = np.empty(targets.size, dtype=np.int64)
+        renumbered[order] = np.where(beyond, steps.size + rank - near, ordered - start)
+        touched = np.concatenate([steps, ordered[distinct & beyond]])
+        moved = _shuffle_forward(touched.size, renumbered)
+        perm[touched] = perm[touched[moved]]
+    return perm
 
 
 def _shuffle_inside_out(n: int, picks: np.ndarray) -> np.ndarray:
@@ -994,9 +1035,7 @@ def randperm(gen: Generator, n, dtype=np.int64) -> np.ndarray:
     if n < _RANDPERM_SMALL_LIMIT:
         if n <= 1:
             return np.arange(n).astype(dtype)
-        draws = gen._random32(n - 1).astype(np.int64)
-        offsets = draws % np.arange(n, 1, -1, dtype=np.int64)
-        perm = _shuffle_forward(n, offsets)
+        perm = _shuffle_in_blocks(gen, n)
     else:
         picks = np.empty(n, dtype=np.int64)
         chunk = 1 << 24
@@ -1005,7 +1044,7 @@ def randperm(gen: Generator, n, dtype=np.int64) -> np.ndarray:
             bound = np.arange(start + 1, stop + 1, dtype=np.uint64)
             picks[start:stop] = (gen._random64(stop - start) % bound).astype(np.int64)
         perm = _shuffle_inside_out(n, picks)
-    return _to_dtype(perm, dtype)
+    return perm if dtype == np.int64 else _to_dtype(perm, dtype)  # no copy of the result
 
 
 # --------------------------------------------------------------------------------------------

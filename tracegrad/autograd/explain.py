@@ -34,6 +34,12 @@ on the op's parameters are resolved for the values this step used. A custom
 dual_level``): each op's JVP formula (``dout = da * b + db * a``) with the tangents' shapes
 and values.
 
+A rule that delegates to a private helper of its op (``mm``'s JVP calls ``_bilinear_jvp``)
+or is itself a several-line ``def`` is shown by what it computes for this step: the
+helper's body is evaluated symbolically, its branches on which tangents are present and on
+the parameters decided (``dout = a @ db`` when only ``b`` carries a tangent). Bodies with
+loops or other statements keep the helper's name.
+
 Cost: the engine reads one module-level "active log" slot once per backward run; with no
 log active nothing else changes. Forward mode wraps ``forward_ad.propagate`` only while
 the ``with`` block runs.
@@ -42,10 +48,12 @@ the ``with`` block runs.
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import linecache
 import sys
 import types
+import warnings
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -445,11 +453,12 @@ class _Clean(ast.NodeTransformer):
     """Turn a rule's expression into math: drop ``m.``, resolve branches on parameters,
     put the parameters' values in, hide ``sum_to`` where it does nothing."""
 
-    def __init__(self, namespace, constants, drop_sum_to, renames):
+    def __init__(self, namespace, constants, drop_sum_to, renames, functions=None):
         self.namespace = namespace  # what branch conditions may read
         self.constants = constants  # names to replace by their (simple) value
         self.drop_sum_to = drop_sum_to
         self.renames = renames  # names to replace by other names (g -> da in forward mode)
+        self.functions = functions or {}  # the rule's globals: helpers it may call
 
     def visit_IfExp(self, node):
         try:
@@ -476,7 +485,8 @@ class _Clean(ast.NodeTransformer):
             )
         ):
             value = eval(  # noqa: S307 - two numbers and one operator
-                compile(ast.Expression(node), "<rule>", "eval"), {"__builtins__": {}}
+                compile(ast.fix_missing_locations(ast.Expression(node)), "<rule>", "eval"),
+                {"__builtins__": {}},
             )
             return ast.copy_location(ast.Constant(value), node)
         return node
@@ -489,6 +499,16 @@ class _Clean(ast.NodeTransformer):
                     return self.visit(node.args[0])
                 if func.attr in ("cast", "constant") and node.args:
                     return self.visit(node.args[0])
+        helper = self.functions.get(func.id) if isinstance(func, ast.Name) else None
+        if _is_helper(helper) and not node.keywords:
+            # a rule that calls a private helper of its op (``_bilinear_jvp``): show the
+            # math the helper returns for these arguments, not the helper's name
+            args = [self.visit(a) for a in node.args]
+            inlined = _inline(helper, args)
+            # a helper whose math runs long (``_evenly_vjp``) reads better by its name
+            if inlined is not None and len(ast.unparse(inlined)) <= _INLINE_LENGTH:
+                return inlined
+            node.args = args
         # the namespace ``m`` passed on to a helper is plumbing, not math
         node.args = [a for a in node.args if not (isinstance(a, ast.Name) and a.id == "m")]
         return self.generic_visit(node)
@@ -558,12 +578,239 @@ def _render_tree(fn, params, n_inputs, drop_sum_to, renames=None):
         param_names = arg_names[2 + n_inputs + 1 :]
         namespace.update(zip(param_names, params))
     constants = {k: v for k, v in namespace.items() if _simple(v)}
-    cleaner = _Clean(namespace, constants, drop_sum_to, renames or {})
-    return cleaner.visit(_copy(expression))
+    cleaner = _Clean(namespace, constants, drop_sum_to, renames or {}, fn.__globals__)
+    return _Simplify().visit(cleaner.visit(_copy(expression)))
 
 
 def _copy(node):
     return ast.parse(ast.unparse(node), mode="eval").body
+
+
+# -- rules written as small functions: partial evaluation of their body
+#
+# A JVP rule such as ``_addmm_jvp`` or the helper ``_bilinear_jvp`` that a lambda calls
+# branches on which tangents are present (``if da is None: return a @ db``). Knowing the
+# tangents and the parameters of one application, those branches are decided and the
+# assignments substituted, leaving the one expression that was computed (``a @ db``).
+
+
+_INLINE_LENGTH = 80  # longest helper result shown inline in a formula
+
+
+class _CannotInlineError(Exception):
+    """The function's body uses something the partial evaluator does not follow."""
+
+
+def _is_helper(fn) -> bool:
+    """A private function of tracegrad's ops (what a rule may delegate its math to)."""
+    return (
+        isinstance(fn, types.FunctionType)
+        and fn.__name__.startswith("_")
+        and fn.__module__.startswith("tracegrad.ops")
+    )
+
+
+def _function_body(fn):
+    """The statements of ``fn``'s ``def`` (without its docstring), or ``None``."""
+    code = fn.__code__
+    tree = _module_tree(code.co_filename)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.FunctionDef)
+            and node.name == fn.__name__
+            and node.lineno == code.co_firstlineno
+        ):
+            return [
+                s
+                for s in node.body
+                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            ]
+    return None
+
+
+def _is_absent(node) -> bool:
+    """A missing tangent: ``None``, or the ``0`` that stands for it in a formula."""
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    return isinstance(node, ast.Name) and node.id == "0"
+
+
+def _is_number(node, value) -> bool:
+    """``node`` is the number ``value`` (a missing tangent counts as 0)."""
+    if value == 0 and _is_absent(node):
+        return True
+    return (
+        isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == value
+    )
+
+
+class _Substitute(ast.NodeTransformer):
+    """Replace bound names by their expressions; index a bound tuple by a constant."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def visit_Name(self, node):
+        if node.id in self.env:
+            return copy.deepcopy(self.env[node.id])
+        return node
+
+    def visit_Subscript(self, node):
+        node = self.generic_visit(node)
+        value, index = node.value, node.slice
+        if (
+            isinstance(value, ast.Tuple)
+            and isinstance(index, ast.Constant)
+            and type(index.value) is int
+            and -len(value.elts) <= index.value < len(value.elts)
+        ):
+            return value.elts[index.value]
+        return node
+
+
+def _substitute(node, env):
+    return _Substitute(env).visit(_copy(node))
+
+
+def _decide(test) -> bool:
+    """The truth of a branch condition after substitution, or ``_CannotInlineError``."""
+    if isinstance(test, ast.BoolOp):
+        values = [_decide(v) for v in test.values]
+        return all(values) if isinstance(test.op, ast.And) else any(values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return not _decide(test.operand)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is | ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        left = test.left
+        if isinstance(left, ast.Constant):  # a parameter's value
+            return (left.value is None) == isinstance(test.ops[0], ast.Is)
+        if not (_is_absent(left) or isinstance(left, ast.Name)):
+            raise _CannotInlineError
+        # a tangent's name stands for a tensor: only the missing ones are None
+        return _is_absent(left) == isinstance(test.ops[0], ast.Is)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ``0 is None`` and the like
+            tree = ast.fix_missing_locations(ast.Expression(test))
+            expression = compile(tree, "<rule>", "eval")
+        # constants of the op's own source only: no names, no builtins
+        return bool(eval(expression, {"__builtins__": {}}, {}))  # noqa: S307
+    except Exception:
+        raise _CannotInlineError from None
+
+
+def _run_body(statements, env):
+    """Evaluate ``statements`` symbolically; the returned expression, or ``None`` if the
+    statements fall through without a ``return``."""
+    for statement in statements:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            value = _substitute(statement.value, env)
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                env[target.id] = value
+            elif (
+                isinstance(target, ast.Tuple)
+                and isinstance(value, ast.Tuple)
+                and len(target.elts) == len(value.elts)
+                and all(isinstance(t, ast.Name) for t in target.elts)
+            ):
+                for name, item in zip(target.elts, value.elts, strict=True):
+                    env[name.id] = item
+            else:
+                raise _CannotInlineError
+        elif isinstance(statement, ast.If):
+            branch = statement.body if _decide(_substitute(statement.test, env)) else None
+            result = _run_body(branch if branch is not None else statement.orelse, env)
+            if result is not None:
+                return result
+        elif isinstance(statement, ast.Return) and statement.value is not None:
+            return _substitute(statement.value, env)
+        else:
+            raise _CannotInlineError
+    return None
+
+
+def _inline(fn, args):
+    """The expression ``fn(*args)`` returns (``args`` are syntax trees), cleaned into
+    math, or ``None`` where its body is beyond the partial evaluator."""
+    body = _function_body(fn)
+    code = fn.__code__
+    names = code.co_varnames[: code.co_argcount]
+    if body is None or len(args) != len(names):
+        return None
+    env = dict(zip(names, args, strict=True))
+    try:
+        result = _run_body(body, env)
+    except (_CannotInlineError, RecursionError):
+        return None
+    if result is None:
+        return None
+    namespace = {k: v for k, v in _closure_values(fn).items() if _simple(v)}
+    cleaner = _Clean(namespace, namespace, True, {}, fn.__globals__)
+    try:
+        return _Simplify().visit(cleaner.visit(result))
+    except (TypeError, ValueError, SyntaxError, ArithmeticError):
+        return None  # a formula is a courtesy: never fail the step being explained
+
+
+_SHAPE_PLUMBING = ("broadcast_to",)  # (``expand`` in a VJP is math: keep it)
+
+
+class _Simplify(ast.NodeTransformer):
+    """Drop what a missing tangent leaves behind (``0 * x``, ``x + 0``, ``1 * x``, branches
+    on which tangents are present) and, like ``sum_to``, the broadcasting to a shape."""
+
+    def visit_IfExp(self, node):
+        node = self.generic_visit(node)
+        try:
+            return node.body if _decide(node.test) else node.orelse
+        except _CannotInlineError:
+            return node
+
+    def visit_UnaryOp(self, node):
+        node = self.generic_visit(node)
+        if isinstance(node.op, ast.USub) and _is_number(node.operand, 0):
+            return node.operand
+        return node
+
+    def visit_Call(self, node):
+        node = self.generic_visit(node)
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _SHAPE_PLUMBING and node.args:
+            return node.args[0]
+        return node
+
+    def visit_Subscript(self, node):
+        node = self.generic_visit(node)
+        return node.value if _is_number(node.value, 0) else node
+
+    def visit_BinOp(self, node):
+        node = self.generic_visit(node)
+        left, right = node.left, node.right
+        if isinstance(node.op, ast.Add):
+            if _is_number(left, 0):
+                return right
+            if _is_number(right, 0):
+                return left
+        if isinstance(node.op, ast.Sub) and _is_number(right, 0):
+            return left
+        if isinstance(node.op, ast.Sub) and _is_number(left, 0):
+            return ast.copy_location(ast.UnaryOp(ast.USub(), right), node)
+        if isinstance(node.op, ast.Mult | ast.MatMult):
+            if _is_number(left, 0) or _is_number(right, 0):
+                return ast.copy_location(ast.Constant(0), node)
+            if isinstance(node.op, ast.Mult) and _is_number(left, 1):
+                return right
+            if isinstance(node.op, ast.Mult) and _is_number(right, 1):
+                return left
+        return node
 
 
 def vjp_formula(op, index: int, params=None, drop_sum_to: bool = True) -> str:
@@ -631,6 +878,8 @@ def jvp_formula(op, mask, params=None) -> str:
                 continue
             term = _render_tree(rule, params, n, True, {"g": f"d{names[i]}"})
             if term is None:
+                term = _inline_rule(rule, f"d{names[i]}", names, params)
+            if term is None:
                 return "dout = the sum of each VJP rule with the tangent in place of g"
             total = term if total is None else ast.BinOp(total, ast.Add(), term)
         if total is None:
@@ -642,8 +891,41 @@ def jvp_formula(op, mask, params=None) -> str:
     tangents = [f"d{name}" if has else "0" for name, has in zip(names, mask)]
     text = _render(jvp, params, n, True, {tangent_name: tangents})
     if text is None:
+        text = _render_body(jvp, tangents, names, params)
+    if text is None:
         text = f"{jvp.__name__}(({', '.join(tangents)},), {', '.join(names)})"
     return f"dout = {text}"
+
+
+def _inline_rule(rule, tangent, names, params):
+    """A VJP rule written as a ``def``, evaluated with the tangent in place of ``g`` (the
+    JVP of an elementwise op), or ``None``."""
+    code = rule.__code__
+    arg_names = code.co_varnames[: code.co_argcount]
+    args = [ast.Name("m", ast.Load()), ast.Name(tangent, ast.Load())]
+    args += [ast.Name(name, ast.Load()) for name in names]
+    args.append(ast.Name("out", ast.Load()))
+    for name, value in zip(arg_names[len(args) :], params or (), strict=False):
+        args.append(ast.Constant(value) if _simple(value) else ast.Name(name, ast.Load()))
+    if len(args) != len(arg_names):
+        return None
+    return _inline(rule, args)
+
+
+def _render_body(jvp, tangents, names, params):
+    """A JVP rule written as a ``def`` with branches, evaluated for this application."""
+    code = jvp.__code__
+    arg_names = code.co_varnames[: code.co_argcount]
+    args = [ast.Name("m", ast.Load())]
+    args.append(ast.Tuple([ast.Name(t, ast.Load()) for t in tangents], ast.Load()))
+    args += [ast.Name(name, ast.Load()) for name in names]
+    args.append(ast.Name("out", ast.Load()))
+    for name, value in zip(arg_names[len(args) :], params or (), strict=False):
+        args.append(ast.Constant(value) if _simple(value) else ast.Name(name, ast.Load()))
+    if len(args) != len(arg_names):
+        return None
+    result = _inline(jvp, args)
+    return None if result is None else ast.unparse(result)
 
 
 class _CallableModule(types.ModuleType):

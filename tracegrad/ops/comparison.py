@@ -354,3 +354,40 @@ INPLACE_METHODS = [
     "bitwise_xor",
     "bitwise_not",
 ]
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """True where an element of ``elements`` occurs in ``test_elements`` (either may be a
+    number); ``invert=True`` gives the opposite."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() expects at least one Tensor argument")
+    values = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    tests = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    found = np.isin(values, tests, assume_unique=assume_unique, invert=invert)
+    return Tensor._make(np.asarray(found, dtype=bool))
+
+
+def is_nonzero(input) -> bool:
+    """The truth of a one-element tensor (an error for any other size)."""
+    if input._data.size == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input._data.size > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(-1)[0])
+
+
+def is_same_size(input, other) -> bool:
+    """True when the two tensors have the same shape."""
+    return tuple(input.shape) == tuple(other.shape)
+
+
+__all__ += ["is_nonzero", "is_same_size", "isin"]
+METHODS += ["is_nonzero", "is_same_size"]
+
+
+def is_signed(input) -> bool:
+    """True for dtypes that hold negative numbers (all but bool and uint8)."""
+    return input.dtype.name not in ("bool", "uint8")
+
+
+METHODS += ["is_signed"]

@@ -605,3 +605,814 @@ INPLACE_METHODS = [
     for name in METHODS
     if name not in ("arcsin", "arccos", "arctan", "arctan2", "maximum", "minimum")
 ]
+
+
+# ------------------------------------------------------------------ more elementwise functions
+#
+# The less common functions of introductory code (exp2, logit, erfc, the inverse hyperbolic
+# functions, hypot, logaddexp, xlogy ...). Each differential is written above its entry.
+
+
+def _quietly(function, *arrays):
+    """``function(*arrays)`` without NumPy's warnings: NaN and ±inf results are the answer
+    (torch does not warn either)."""
+    with np.errstate(all="ignore"):
+        return function(*arrays)
+
+
+UNIT_OPEN = Arg((3, 4), low=0.05, high=0.95)
+ABOVE_ONE = Arg((3, 4), low=1.2, high=3.0)
+AWAY_FROM_ZERO = Arg((3, 4), values=[[-1.5, -0.7, 0.6, 1.3], [0.3, -0.4, 1.8, -1.1]] + [[0.9] * 4])
+
+# d 2ˣ = 2ˣ ln 2 dx
+EXP2 = _unary_op(
+    "exp2", "Exp2Backward0", lambda xp, a: np.exp2(a), lambda m, g, a, out: g * out * math.log(2.0)
+)
+
+
+def _erfc(xp, a):
+    values = np.frompyfunc(math.erfc, 1, 1)(a.astype(np.float64))
+    return np.asarray(values, dtype=np.float64).astype(a.dtype)
+
+
+# d erfc(x) = −2/√π · e^(−x²) dx
+ERFC = _unary_op("erfc", "ErfcBackward0", _erfc, lambda m, g, a, out: -g * m.erf_derivative(a))
+
+
+def _erfinv(xp, a):
+    """The inverse error function: Giles' single-precision approximation, then two Newton
+    steps on erf(y) = x, which bring it to double precision; ±1 give ±inf."""
+    x = a.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1.0 - x) * (1.0 + x))
+        central = w - 2.5
+        p = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941):  # fmt: skip
+            p = c + p * central
+        tail = np.sqrt(w) - 3.0
+        q = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                  0.00943887047, 1.00167406, 2.83297682):  # fmt: skip
+            q = c + q * tail
+        y = np.where(w < 5.0, p, q) * x
+        for _ in range(2):
+            from ._special import erf
+
+            y = y - (erf(y) - x) / ((2 / math.sqrt(math.pi)) * np.exp(-y * y))
+        y = np.where(np.abs(x) == 1, np.copysign(np.inf, x), y)
+        y = np.where(np.abs(x) > 1, np.nan, y)
+    return y.astype(a.dtype)
+
+
+# x = erf(y) ⇒ dx = 2/√π e^(−y²) dy ⇒ dy = √π/2 · e^(y²) dx
+ERFINV = _unary_op(
+    "erfinv",
+    "ErfinvBackward0",
+    _erfinv,
+    lambda m, g, a, out: g * (math.sqrt(math.pi) / 2) * m.exp(out * out),
+    UNIT,
+)
+# d asinh x = dx / √(x² + 1)
+ASINH = _unary_op(
+    "asinh",
+    "AsinhBackward0",
+    lambda xp, a: np.arcsinh(a),
+    lambda m, g, a, out: g / m.sqrt(a * a + 1),
+)
+# d acosh x = dx / √(x² − 1)   (x > 1)
+ACOSH = _unary_op(
+    "acosh",
+    "AcoshBackward0",
+    lambda xp, a: _quietly(np.arccosh, a),
+    lambda m, g, a, out: g / m.sqrt(a * a - 1),
+    ABOVE_ONE,
+)
+# d atanh x = dx / (1 − x²)   (|x| < 1)
+ATANH = _unary_op(
+    "atanh",
+    "AtanhBackward0",
+    lambda xp, a: _quietly(np.arctanh, a),
+    lambda m, g, a, out: g / (1 - a * a),
+    UNIT,
+)
+
+
+def _sinc(xp, a):
+    # sin(πx)/(πx) with the limit 1 at 0 (np.sinc is the same normalised function)
+    return _quietly(np.sinc, a)
+
+
+def _sinc_vjp(m, g, a, out):
+    """d sinc(x) = (cos(πx) − sinc(x)) / x · dx, and 0 at x = 0 (the limit)."""
+    at_zero = a == 0
+    safe = m.where(at_zero, 1 + 0 * a, a)
+    return m.where(at_zero, 0 * g, g * (m.cos(math.pi * a) - out) / safe)
+
+
+SINC = _unary_op(
+    "sinc",
+    "SincBackward0",
+    _sinc,
+    _sinc_vjp,
+    extra_samples=[
+        # (x = 0, where torch's second derivative is NaN, is checked in test_api_coverage)
+        Sample((Arg((4,), values=[2.0, 0.5, -1.0, 1.5]),), note="integers and halves"),
+    ],
+)
+# degrees and radians: multiplications by a constant
+DEG2RAD = _unary_op(
+    "deg2rad",
+    "Deg2RadBackward0",
+    lambda xp, a: a * np.asarray(math.pi / 180, dtype=a.dtype),
+    lambda m, g, a, out: g * (math.pi / 180),
+)
+RAD2DEG = _unary_op(
+    "rad2deg",
+    "Rad2DegBackward0",
+    lambda xp, a: a * np.asarray(180 / math.pi, dtype=a.dtype),
+    lambda m, g, a, out: g * (180 / math.pi),
+)
+
+
+def _logit_forward(xp, a, eps):
+    if eps is not None:
+        a = np.clip(a, np.asarray(eps, a.dtype), np.asarray(1 - eps, a.dtype))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(a / (1 - a))
+
+
+def _logit_vjp(m, g, a, out, eps):
+    """d logit(x) = dx / (x(1 − x)); with ``eps``, 0 where x was clamped (outside
+    [eps, 1 − eps])."""
+    slope = g / (a * (1 - a))
+    if eps is None:
+        return slope
+    return m.where((a < eps) | (a > 1 - eps), 0 * g, slope)
+
+
+LOGIT = Op(
+    "logit",
+    "LogitBackward0",
+    forward=_logit_forward,
+    vjp=(_logit_vjp,),
+    jvp="elementwise",
+    samples=[
+        Sample((UNIT_OPEN,), call=lambda torch, x: torch.logit(x)),
+        Sample((UNIT_OPEN,), call=lambda torch, x: x.logit(eps=0.2), note="eps clamps"),
+        Sample((Arg((), low=0.2, high=0.8),), call=lambda torch, x: torch.logit(x, 1e-6)),
+    ],
+)
+
+
+def _nan_to_num_forward(xp, a, nan, posinf, neginf):
+    if a.dtype.kind != "f":
+        return a.copy()
+    info = np.finfo(a.dtype)
+    return np.nan_to_num(
+        a,
+        nan=nan,
+        posinf=info.max if posinf is None else posinf,
+        neginf=info.min if neginf is None else neginf,
+    )
+
+
+# finite values pass through (d = dx); replaced values are constants (d = 0)
+NAN_TO_NUM = Op(
+    "nan_to_num",
+    "NanToNumBackward0",
+    forward=_nan_to_num_forward,
+    vjp=(lambda m, g, a, out, nan, posinf, neginf: m.where(a == out, g, 0 * g),),
+    jvp="elementwise",
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.nan_to_num(x, nan=1.5)),
+        Sample(
+            (Arg((5,), values=[1.0, float("nan"), float("inf"), -float("inf"), -0.5]),),
+            call=lambda torch, x: x.nan_to_num(nan=0.0, posinf=9.0),
+        ),
+    ],
+)
+
+# clamp_min(x, c) = max(x, c): d = 1[x ≥ c] dx  (the bound is a number)
+CLAMP_MIN = Op(
+    "clamp_min",
+    "ClampMinBackward0",
+    forward=lambda xp, a, low: np.maximum(a, np.asarray(low, dtype=a.dtype)),
+    vjp=(lambda m, g, a, out, low: m.where(a >= low, g, 0 * g),),
+    jvp="elementwise",
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.clamp_min(x, 0.25)),
+        Sample((X,), call=lambda torch, x: x.clamp_min(-1)),
+    ],
+)
+CLAMP_MAX = Op(
+    "clamp_max",
+    "ClampMaxBackward0",
+    forward=lambda xp, a, high: np.minimum(a, np.asarray(high, dtype=a.dtype)),
+    vjp=(lambda m, g, a, out, high: m.where(a <= high, g, 0 * g),),
+    jvp="elementwise",
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.clamp_max(x, 0.25)),
+        Sample((X,), call=lambda torch, x: x.clamp_max(1)),
+    ],
+)
+# with a tensor bound, the gradient goes to whichever of x and the bound was chosen
+CLAMP_MIN_TENSOR = Op(
+    "clamp_min_tensor",
+    "ClampMinBackward1",
+    forward=lambda xp, a, low: np.maximum(a, low),
+    vjp=(
+        lambda m, g, a, low, out: m.sum_to(m.where(a >= low, g, 0 * g), a.shape),
+        lambda m, g, a, low, out: m.sum_to(m.where(a < low, g, 0 * g), low.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, Arg((4,))), call=lambda torch, x, low: torch.clamp_min(x, low))],
+    public="clamp_min",
+)
+CLAMP_MAX_TENSOR = Op(
+    "clamp_max_tensor",
+    "ClampMaxBackward1",
+    forward=lambda xp, a, high: np.minimum(a, high),
+    vjp=(
+        lambda m, g, a, high, out: m.sum_to(m.where(a <= high, g, 0 * g), a.shape),
+        lambda m, g, a, high, out: m.sum_to(m.where(a > high, g, 0 * g), high.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, Arg((3, 1))), call=lambda torch, x, high: x.clamp_max(high))],
+    public="clamp_max",
+)
+
+# h = √(a² + b²): dh = (a da + b db) / h
+HYPOT = Op(
+    "hypot",
+    "HypotBackward0",
+    forward=lambda xp, a, b: np.hypot(a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g * a / out, a.shape),
+        lambda m, g, a, b, out: m.sum_to(g * b / out, b.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+# log(eᵃ + eᵇ): da · eᵃ/(eᵃ + eᵇ) + db · eᵇ/(eᵃ + eᵇ) = σ(a − b) da + σ(b − a) db
+LOGADDEXP = Op(
+    "logaddexp",
+    "LogaddexpBackward0",
+    forward=lambda xp, a, b: _quietly(np.logaddexp, a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g * m.sigmoid(a - b), a.shape),
+        lambda m, g, a, b, out: m.sum_to(g * m.sigmoid(b - a), b.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+# log₂(2ᵃ + 2ᵇ): the same weights, 2ᵃ/(2ᵃ + 2ᵇ) = σ((a − b) ln 2)
+LOGADDEXP2 = Op(
+    "logaddexp2",
+    "Logaddexp2Backward0",
+    forward=lambda xp, a, b: _quietly(np.logaddexp2, a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(g * m.sigmoid((a - b) * math.log(2.0)), a.shape),
+        lambda m, g, a, b, out: m.sum_to(g * m.sigmoid((b - a) * math.log(2.0)), b.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+
+
+def _xlogy_forward(xp, a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        product = a * np.log(b)
+    # 0 · log y is 0, even for y = 0 (but NaN stays NaN)
+    return np.where((a == 0) & ~np.isnan(b), np.zeros_like(product), product)
+
+
+# x log y: d = log y dx (0 where x = 0 and y ≤ 0, as torch) + x/y dy
+XLOGY = Op(
+    "xlogy",
+    "XlogyBackward0",
+    forward=_xlogy_forward,
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(
+            m.where((a == 0) & (b <= 0), 0 * g, g * m.log(b)), a.shape
+        ),
+        lambda m, g, a, b, out: m.sum_to(g * a / b, b.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample((X, POSITIVE)),
+        Sample((Arg((4,), values=[0.0, 1.5, -0.5, 0.0]), Arg((3, 1), low=0.5, high=2))),
+    ],
+)
+
+# fmax/fmin: like maximum/minimum, but a NaN loses to a number; ties go to the first input
+FMAX = Op(
+    "fmax",
+    "FmaxBackward0",
+    forward=lambda xp, a, b: np.fmax(a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(m.where((a >= b) | (b != b), g, 0 * g), a.shape),
+        lambda m, g, a, b, out: m.sum_to(m.where((a >= b) | (b != b), 0 * g, g), b.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+FMIN = Op(
+    "fmin",
+    "FminBackward0",
+    forward=lambda xp, a, b: np.fmin(a, b),
+    vjp=(
+        lambda m, g, a, b, out: m.sum_to(m.where((a <= b) | (b != b), g, 0 * g), a.shape),
+        lambda m, g, a, b, out: m.sum_to(m.where((a <= b) | (b != b), 0 * g, g), b.shape),
+    ),
+    jvp="elementwise",
+    samples=[Sample((X, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+
+
+def _copysign_vjp(m, g, a, b, out):
+    """|a| with the sign of b: d = (out / a) da, 0 where a = 0; no gradient for b."""
+    at_zero = a == 0
+    safe = m.where(at_zero, 1 + 0 * a, a)
+    return m.sum_to(m.where(at_zero, 0 * g, g * out / safe), a.shape)
+
+
+COPYSIGN = Op(
+    "copysign",
+    "CopysignBackward0",
+    forward=lambda xp, a, b: np.copysign(a, b),
+    vjp=(_copysign_vjp, lambda m, g, a, b, out: m.sum_to(0 * g, b.shape)),
+    jvp="elementwise",
+    samples=[Sample((AWAY_FROM_ZERO, X)), Sample((Arg((3, 1)), Arg((4,))))],
+)
+
+
+# out = input + value · t₁ t₂: d = d input + value (t₂ dt₁ + t₁ dt₂)
+ADDCMUL = Op(
+    "addcmul",
+    "AddcmulBackward0",
+    forward=lambda xp, a, t1, t2, value: a + np.asarray(value, a.dtype) * t1 * t2,
+    vjp=(
+        lambda m, g, a, t1, t2, out, value: m.sum_to(g, a.shape),
+        lambda m, g, a, t1, t2, out, value: m.sum_to(g * value * t2, t1.shape),
+        lambda m, g, a, t1, t2, out, value: m.sum_to(g * value * t1, t2.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample(
+            (X, X, X), {"value": 0.5}, call=lambda torch, a, b, c, **k: torch.addcmul(a, b, c, **k)
+        ),
+        Sample((X, Arg((3, 1)), Arg((4,))), call=lambda torch, a, b, c: a.addcmul(b, c)),
+    ],
+)
+# out = input + value · t₁ / t₂: d = d input + value (dt₁ / t₂ − t₁ dt₂ / t₂²)
+ADDCDIV = Op(
+    "addcdiv",
+    "AddcdivBackward0",
+    forward=lambda xp, a, t1, t2, value: a + np.asarray(value, a.dtype) * (t1 / t2),
+    vjp=(
+        lambda m, g, a, t1, t2, out, value: m.sum_to(g, a.shape),
+        lambda m, g, a, t1, t2, out, value: m.sum_to(g * value / t2, t1.shape),
+        lambda m, g, a, t1, t2, out, value: m.sum_to(-g * value * t1 / (t2 * t2), t2.shape),
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample(
+            (X, X, POSITIVE),
+            {"value": -2.0},
+            call=lambda torch, a, b, c, **k: torch.addcdiv(a, b, c, **k),
+        ),
+        Sample(
+            (X, Arg((3, 1)), Arg((4,), low=0.5, high=2)),
+            call=lambda torch, a, b, c: a.addcdiv(b, c),
+        ),
+    ],
+)
+
+
+exp2 = _unary_function(EXP2, doc="Elementwise 2ˣ.")
+erfc = _unary_function(ERFC, doc="Elementwise complementary error function 1 − erf(x).")
+erfinv = _unary_function(ERFINV, doc="Elementwise inverse error function: erf(erfinv(x)) = x.")
+asinh = _unary_function(ASINH, doc="Elementwise inverse hyperbolic sine.")
+acosh = _unary_function(ACOSH, doc="Elementwise inverse hyperbolic cosine (x ≥ 1).")
+atanh = _unary_function(ATANH, doc="Elementwise inverse hyperbolic tangent (|x| < 1).")
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+sinc = _unary_function(SINC, doc="Elementwise normalised sinc: sin(πx)/(πx), and 1 at 0.")
+deg2rad = _unary_function(DEG2RAD, doc="Elementwise degrees to radians: x · π/180.")
+rad2deg = _unary_function(RAD2DEG, doc="Elementwise radians to degrees: x · 180/π.")
+
+
+def sgn(input, *, out=None):
+    """The sign of each element (-1, 0 or 1); for real tensors this is ``sign``.
+
+    (The node is ``SignBackward0`` where torch prints ``SgnBackward0``: the same zero
+    gradient, which torch returns as a special "zero tensor" that has no values.)
+    """
+    from .arithmetic import sign
+
+    if input.dtype is dtypes.bool:
+        return _finish(input.clone(), out)
+    return sign(input, out=out)
+
+
+def signbit(input, *, out=None):
+    """True where the sign bit is set (negative numbers, and -0.0)."""
+    return _finish(Tensor._make(np.signbit(input._data)), out)
+
+
+def logit(input, eps=None, *, out=None):
+    """Elementwise log(p / (1 − p)), the inverse of ``sigmoid``; with ``eps``, ``p`` is
+    first clamped to [eps, 1 − eps] (keeps the result finite at 0 and 1)."""
+    return _finish(unary(LOGIT, input, (None if eps is None else float(eps),), to_float=True), out)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """Replace NaN by ``nan`` and ±inf by ``posinf``/``neginf`` (by default the largest and
+    smallest finite values of the dtype)."""
+    return _finish(unary(NAN_TO_NUM, input, (nan, posinf, neginf)), out)
+
+
+def _clamp_one_side(op, tensor_op, name):
+    def function(input, other, *, out=None):
+        if isinstance(other, Tensor):
+            return _finish(binary(tensor_op, input, other), out)
+        if other is None:
+            raise TypeError(f"{name}(): argument 'min' must be Number or Tensor, not NoneType")
+        if not input.dtype.is_floating_point and isinstance(other, float):
+            input = input.to(dtypes.get_default_dtype())
+        return _finish(unary(op, input, (other,)), out)
+
+    function.__name__ = name
+    return function
+
+
+clamp_min = _clamp_one_side(CLAMP_MIN, CLAMP_MIN_TENSOR, "clamp_min")
+clamp_min.__doc__ = "Elementwise max(x, min): ``clamp(input, min=min)``."
+clamp_max = _clamp_one_side(CLAMP_MAX, CLAMP_MAX_TENSOR, "clamp_max")
+clamp_max.__doc__ = "Elementwise min(x, max): ``clamp(input, max=max)``."
+
+
+def _binary_function(op, doc, to_float=True, floats_only=False, tensor_other=False):
+    def function(input, other, *, out=None):
+        for position, (argument, value) in enumerate((("input", input), ("other", other))):
+            if (position == 0 or tensor_other) and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{op.name}(): argument '{argument}' (position {position + 1}) must be "
+                    f"Tensor, not {type(value).__name__}"
+                )
+        if floats_only:
+            _check_some_float(op.name, input, other)
+        return _finish(binary(op, input, other, to_float=to_float), out)
+
+    function.__name__ = op.name
+    function.__qualname__ = op.name
+    function.__doc__ = doc
+    return function
+
+
+def _check_some_float(name, input, other):
+    """torch has no integer kernel for these: two integer (or bool) inputs are an error."""
+    from ._dispatch import common_dtype
+
+    common = common_dtype(input, other)
+    if not common.is_floating_point:
+        word = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char"}
+        raise NotImplementedError(
+            f"\"{name}_cpu\" not implemented for '{word.get(common.name, 'Long')}'"
+        )
+
+
+hypot = _binary_function(
+    HYPOT, "Elementwise √(input² + other²), without overflow.", True, True, True
+)
+logaddexp = _binary_function(
+    LOGADDEXP, "Elementwise log(eᵃ + eᵇ), computed stably.", True, True, True
+)
+logaddexp2 = _binary_function(
+    LOGADDEXP2, "Elementwise log₂(2ᵃ + 2ᵇ), computed stably.", True, True, True
+)
+xlogy = _binary_function(XLOGY, "Elementwise input · log(other), and 0 where input is 0.")
+copysign = _binary_function(COPYSIGN, "Elementwise |input| with the sign of ``other``.")
+fmax = _binary_function(
+    FMAX, "Elementwise maximum that ignores NaN (NaN only if both are).", False, False, True
+)
+fmin = _binary_function(
+    FMIN, "Elementwise minimum that ignores NaN (NaN only if both are).", False, False, True
+)
+
+
+def _three_inputs(name, op):
+    def function(input, tensor1, tensor2, *, value=1, out=None):
+        for position, x in ((1, input), (2, tensor1), (3, tensor2)):
+            if not isinstance(x, Tensor):
+                argument = ("input", "tensor1", "tensor2")[position - 1]
+                raise TypeError(
+                    f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
+                    f"not {type(x).__name__}"
+                )
+        target = dtypes.promote_types(
+            dtypes.promote_types(input.dtype, tensor1.dtype), tensor2.dtype
+        )
+        if name == "addcdiv" and not target.is_floating_point:
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future "
+                "release addcdiv will perform a true division of tensor1 and tensor2. "
+                "The historic addcdiv behavior can be implemented as (input + value * "
+                "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+                "behavior is just the latter implementation: (input + value * tensor1 / "
+                "tensor2), for all dtypes."
+            )
+        arrays = tuple(x._data.astype(target.np, copy=False) for x in (input, tensor1, tensor2))
+        return _finish(apply(op, (input, tensor1, tensor2), (value,), arrays), out)
+
+    function.__name__ = name
+    return function
+
+
+addcmul = _three_inputs("addcmul", ADDCMUL)
+addcmul.__doc__ = "``input + value * tensor1 * tensor2``, elementwise (with broadcasting)."
+addcdiv = _three_inputs("addcdiv", ADDCDIV)
+addcdiv.__doc__ = "``input + value * tensor1 / tensor2``, elementwise (with broadcasting)."
+
+
+def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in double precision (the result is float64)."""
+    if isinstance(input, Tensor):
+        input = input.to(dtypes.float64)
+    if isinstance(exponent, Tensor):
+        exponent = exponent.to(dtypes.float64)
+    elif not isinstance(input, Tensor):
+        raise TypeError("float_power(): expected at least one Tensor argument")
+    elif isinstance(exponent, int):
+        exponent = float(exponent)
+    return _finish(input**exponent, out)
+
+
+def positive(input):
+    """``input`` itself (the unary plus of a tensor)."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+__all__ += [
+    "acosh",
+    "addcdiv",
+    "addcmul",
+    "arccosh",
+    "arcsinh",
+    "arctanh",
+    "asinh",
+    "atanh",
+    "clamp_max",
+    "clamp_min",
+    "copysign",
+    "deg2rad",
+    "erfc",
+    "erfinv",
+    "exp2",
+    "float_power",
+    "fmax",
+    "fmin",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "logit",
+    "nan_to_num",
+    "positive",
+    "rad2deg",
+    "sgn",
+    "signbit",
+    "sinc",
+    "xlogy",
+]
+_MORE_INPLACE = [
+    "acosh",
+    "addcdiv",
+    "addcmul",
+    "arccosh",
+    "arcsinh",
+    "arctanh",
+    "asinh",
+    "atanh",
+    "clamp_max",
+    "clamp_min",
+    "copysign",
+    "deg2rad",
+    "erfc",
+    "erfinv",
+    "exp2",
+    "hypot",
+    "logit",
+    "nan_to_num",
+    "rad2deg",
+    "sgn",
+    "sinc",
+    "xlogy",
+]
+METHODS += _MORE_INPLACE + [
+    "float_power",
+    "fmax",
+    "fmin",
+    "logaddexp",
+    "logaddexp2",
+    "positive",
+    "signbit",
+]
+INPLACE_METHODS += _MORE_INPLACE
+
+
+# ------------------------------------------------------------------ Python functions
+
+
+def _check_no_grad(name, input):
+    if input._requires_grad and _grad_enabled():
+        raise RuntimeError(
+            f"Can't call {name}() on Variable that requires grad. Use "
+            f"var.detach().{name}() instead."
+        )
+
+
+def _grad_enabled() -> bool:
+    from ..autograd import grad_mode
+
+    return bool(grad_mode._state[0])
+
+
+def apply_(input, callable):  # noqa: A002 - torch's argument name
+    """Replace every element ``x`` by ``callable(x)`` (a Python function of one number),
+    in place. Slow (one Python call per element) and without gradient, as in torch."""
+    _check_no_grad("apply_", input)
+    flat = input._data.reshape(-1)
+    values = [callable(v) for v in flat.tolist()]
+    input._data[...] = np.asarray(values).reshape(input._data.shape).astype(input._data.dtype)
+    input._version[0] += 1
+    return input
+
+
+def map_(input, tensor, callable):  # noqa: A002 - torch's argument name
+    """Replace every element ``x`` by ``callable(x, y)`` with ``y`` the matching element of
+    ``tensor`` (broadcast to this shape), in place, without gradient."""
+    _check_no_grad("map_", input)
+    other = np.broadcast_to(tensor._data, input._data.shape).reshape(-1)
+    pairs = zip(input._data.reshape(-1).tolist(), other.tolist(), strict=True)
+    values = [callable(a, b) for a, b in pairs]
+    input._data[...] = np.asarray(values).reshape(input._data.shape).astype(input._data.dtype)
+    input._version[0] += 1
+    return input
+
+
+METHODS += ["apply_", "map_"]
+
+
+# ------------------------------------------------------------------ log-gamma and polygamma
+#
+# lgamma' = digamma = ψ, ψ' = ψ⁽¹⁾ (trigamma), ψ⁽ⁿ⁾' = ψ⁽ⁿ⁺¹⁾: one family of functions,
+# each the derivative of the one before, so every rule below calls the next one (through
+# ``_polygamma``, which records its node when the rule's own derivative is needed).
+
+# B₂ₖ / (2k)! for k = 1..9: the coefficients of the asymptotic (Euler-Maclaurin) series
+_BERNOULLI_OVER_FACTORIAL = (
+    1 / 12,
+    -1 / 720,
+    1 / 30240,
+    -1 / 1209600,
+    1 / 47900160,
+    -691 / 1307674368000,
+    1 / 74724249600,
+    -3617 / 10670622842880000,
+    43867 / 5109094217170944000,
+)
+_SHIFT_TO = 20.0  # recurrences move x up to here, where the asymptotic series is exact
+
+
+def _digamma_values(x):
+    """ψ(x) in double precision: reflection ψ(x) = ψ(1 − x) − π/tan(πx) below 1/2,
+    ψ(x) = ψ(x + 1) − 1/x up to x ≥ 20, then ln x − 1/(2x) − Σ B₂ₖ/(2k x²ᵏ)."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reflect = x < 0.5
+        y = np.where(reflect, 1 - x, x)
+        total = np.zeros_like(y)
+        while True:
+            small = y < _SHIFT_TO
+            if not small.any():
+                break
+            total = total - np.where(small, 1 / y, 0)
+            y = np.where(small, y + 1, y)
+        inverse_square = 1 / (y * y)
+        series = np.zeros_like(y)
+        for k, coefficient in reversed(list(enumerate(_BERNOULLI_OVER_FACTORIAL, 1))):
+            # B₂ₖ/(2k) x^(−2k) = (2k − 1)! · B₂ₖ/(2k)! x^(−2k)
+            series = (series + coefficient * math.factorial(2 * k - 1)) * inverse_square
+        result = total + np.log(y) - 0.5 / y - series
+        result = np.where(reflect, result - math.pi / np.tan(math.pi * x), result)
+        poles = (x <= 0) & (x == np.floor(x))
+        result = np.where(poles, np.where(x == 0, -np.inf, np.nan), result)
+    return result
+
+
+def _polygamma_values(n, x):
+    """ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! Σₖ 1/(x + k)ⁿ⁺¹ (n ≥ 1): the first terms summed up to
+    x + k ≥ 20, the tail by its asymptotic series."""
+    if n == 0:
+        return _digamma_values(x)
+    x = np.asarray(x, dtype=np.float64)
+    s = n + 1
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        y = x.copy()
+        total = np.zeros_like(y)
+        while True:
+            small = y < _SHIFT_TO
+            if not small.any():
+                break
+            total = total + np.where(small, y ** (-s), 0)
+            y = np.where(small, y + 1, y)
+        # Σ_{k≥0} (y + k)^(−s) ≈ y^(1−s)/(s − 1) + y^(−s)/2
+        #                        + Σ_j B₂ⱼ/(2j)! · s(s+1)…(s+2j−2) · y^(−s−2j+1)
+        tail = y ** (1 - s) / (s - 1) + 0.5 * y ** (-s)
+        rising = 1.0
+        for j, coefficient in enumerate(_BERNOULLI_OVER_FACTORIAL, 1):
+            rising = s if j == 1 else rising * (s + 2 * j - 3) * (s + 2 * j - 2)
+            tail = tail + coefficient * rising * y ** (-s - 2 * j + 1)
+        result = (-1) ** (n + 1) * math.factorial(n) * (total + tail)
+        poles = (x <= 0) & (x == np.floor(x))
+        result = np.where(poles, np.inf if n % 2 else np.nan, result)
+    return result
+
+
+def _lgamma_forward(xp, a):
+    values = a.astype(np.float64)
+    poles = (values <= 0) & (values == np.floor(values))
+    safe = np.where(poles | ~np.isfinite(values), 1.0, values)
+    result = np.asarray(np.frompyfunc(math.lgamma, 1, 1)(safe), dtype=np.float64)
+    result = np.where(poles | np.isinf(values), np.inf, result)
+    result = np.where(np.isnan(values), np.nan, result)
+    return result.astype(a.dtype)
+
+
+def _polygamma(m, n, a):
+    """ψ⁽ⁿ⁾(a) in the rule's representation: a recorded node when the rule's own derivative
+    will be taken, else plain values."""
+    if m.records_graph():
+        return apply(DIGAMMA, (a,)) if n == 0 else apply(POLYGAMMA, (a,), (n,))
+    return _polygamma_values(n, a).astype(a.dtype)
+
+
+# d ln Γ(x) = ψ(x) dx
+LGAMMA = _unary_op(
+    "lgamma", "LgammaBackward0", _lgamma_forward, lambda m, g, a, out: g * _polygamma(m, 0, a)
+)
+# torch's trigamma ψ⁽¹⁾ is accurate to about 5e-10 (relative) for x of order 1, ours to a
+# few ulps (checked against mpmath in tests/test_api_coverage.py): the samples whose values
+# or gradients involve ψ⁽¹⁾ use x ≥ 20, where both agree to 1e-13
+LARGE = Arg((3, 4), low=20.0, high=40.0)
+
+# d ψ(x) = ψ⁽¹⁾(x) dx
+DIGAMMA = _unary_op(
+    "digamma",
+    "DigammaBackward0",
+    lambda xp, a: _digamma_values(a).astype(a.dtype),
+    lambda m, g, a, out: g * _polygamma(m, 1, a),
+    LARGE,
+)
+# d ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x) dx
+POLYGAMMA = Op(
+    "polygamma",
+    "PolygammaBackward0",
+    forward=lambda xp, a, n: _polygamma_values(n, a).astype(a.dtype),
+    vjp=(lambda m, g, a, out, n: g * _polygamma(m, n + 1, a),),
+    jvp="elementwise",
+    samples=[
+        Sample((LARGE,), call=lambda torch, x: torch.polygamma(1, x)),
+        Sample((POSITIVE,), call=lambda torch, x: x.polygamma(2)),
+        Sample((Arg((), low=0.5, high=3.0),), call=lambda torch, x: torch.polygamma(3, x)),
+    ],
+)
+
+lgamma = _unary_function(LGAMMA, doc="Elementwise ln |Γ(x)|, the log of the gamma function.")
+digamma = _unary_function(DIGAMMA, doc="Elementwise ψ(x) = d/dx ln Γ(x), the digamma function.")
+
+
+def polygamma(n, input, *, out=None):
+    """Elementwise ψ⁽ⁿ⁾(x), the n-th derivative of the digamma function (n ≥ 0).
+
+    Also the method ``x.polygamma(n)``, whose tensor comes first.
+    """
+    if isinstance(n, Tensor) and not isinstance(input, Tensor):
+        n, input = input, n  # called as the method x.polygamma(n)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(
+            f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}"
+        )
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if n == 0:
+        return digamma(input, out=out)
+    return _finish(unary(POLYGAMMA, input, (n,), to_float=True), out)
+
+
+__all__ += ["digamma", "lgamma", "polygamma"]
+METHODS += ["digamma", "lgamma", "polygamma"]
+INPLACE_METHODS += ["digamma", "lgamma"]

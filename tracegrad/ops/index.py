@@ -1332,3 +1332,302 @@ INPLACE_METHODS = [
     "masked_fill",
     "masked_scatter",
 ]
+
+
+# ------------------------------------------------------------------ index_fill, index_copy
+
+
+def _slices_mask(m, index, shape, dim):
+    """Bool mask of ``shape``: true on the slices ``index`` along ``dim`` (a constant of
+    the index, not of any value: no gradient flows through it)."""
+    data = index._data if isinstance(index, Tensor) else np.asarray(index)
+    mask = np.zeros(shape, dtype=bool)
+    if len(shape):
+        mask[(slice(None),) * dim + (data.reshape(-1),)] = True
+    else:
+        mask[()] = data.size > 0
+    return Tensor._make(mask) if m.records_graph() else mask
+
+
+def _index_fill_forward(xp, a, index, dim, value):
+    result = np.array(a, copy=True)
+    target = result.reshape(1) if result.ndim == 0 else result
+    target[(slice(None),) * dim + (index.reshape(-1),)] = value
+    return result
+
+
+# the filled slices are constants: the gradient is g with zeros there
+INDEX_FILL = Op(
+    "index_fill",
+    "IndexFillBackward0",
+    forward=_index_fill_forward,
+    vjp=(
+        lambda m, g, a, index, out, dim, value: m.where(
+            _slices_mask(m, index, a.shape, dim), 0 * g, g
+        ),
+        None,
+    ),
+    jvp="elementwise",
+    samples=[
+        Sample(
+            (X, Arg((2,), values=[0, 2], dtype="int64")),
+            call=lambda torch, x, i: x.index_fill(1, i, -1.5),
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((1,), values=[1], dtype="int64")),
+            call=lambda torch, x, i: torch.index_fill(x, -2, i, 0.0),
+        ),
+    ],
+)
+
+
+def _index_copy_forward(xp, a, index, source, dim):
+    result = np.array(a, copy=True)
+    target = result.reshape(1) if result.ndim == 0 else result
+    source = source.reshape(1) if source.ndim == 0 else source
+    target[(slice(None),) * dim + (index.reshape(-1),)] = source
+    return result
+
+
+# out = a with the slices index replaced by source: a's gradient is g outside them,
+# source's gradient is g read at them
+INDEX_COPY = Op(
+    "index_copy",
+    "IndexCopyBackward0",
+    forward=_index_copy_forward,
+    vjp=(
+        lambda m, g, a, index, source, out, dim: m.where(
+            _slices_mask(m, index, a.shape, dim), 0 * g, g
+        ),
+        None,
+        lambda m, g, a, index, source, out, dim: m.reshape(
+            m.index_select(g, dim, index), source.shape
+        ),
+    ),
+    jvp=lambda m, t, a, index, source, out, dim: m.where(
+        _slices_mask(m, index, a.shape, dim),
+        m.index_add(m.zeros(a.shape, out), dim, index, _zeros_or(m, t[2], out, source.shape)),
+        _zeros_or(m, t[0], out, a.shape),
+    ),
+    samples=[
+        Sample(
+            (X, Arg((2,), values=[3, 1], dtype="int64"), Arg((3, 2))),
+            call=lambda torch, x, i, s: x.index_copy(1, i, s),
+        ),
+        Sample(
+            (X, Arg((1,), values=[2], dtype="int64"), Arg((1, 4))),
+            call=lambda torch, x, i, s: torch.index_copy(x, 0, i, s),
+        ),
+    ],
+)
+
+
+def _check_slices_index(name, input, dim, index):
+    """The 1-d int64 index of ``index_fill``/``index_copy``, negatives wrapped; torch's
+    errors for a wrong dtype, shape or an index out of range."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype is not dtypes.int64:
+        if name == "index_fill":
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        raise RuntimeError(
+            f"{name}_(): Expected a long tensor for index, but got {_TYPE_WORDS[index.dtype.name]}"
+        )
+    if index._data.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    size = _at_least_1d(input._data.shape)[dim]
+    data = index._data.reshape(-1)
+    if data.size and (data.min() < -size or data.max() >= size):
+        bad = data[(data < -size) | (data >= size)][0]
+        prefix = "" if name == "index_fill" else f"{name}_(): "
+        raise IndexError(
+            f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}"
+        )
+    return Tensor._make(np.where(data < 0, data + size, data).astype(np.int64))
+
+
+def index_fill(input, dim, index, value):
+    """A copy of ``input`` with the slices ``index`` (1-d int64) along ``dim`` set to
+    ``value`` (a number or a 0-d tensor)."""
+    dim = _wrap_dim(dim, input._data.ndim)
+    index = _check_slices_index("index_fill", input, dim, index)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        value = value.item()
+    return apply(INDEX_FILL, (input, index), (dim, value))
+
+
+def index_copy(input, dim, index, source):
+    """A copy of ``input`` with the slices ``index`` along ``dim`` replaced by those of
+    ``source``: ``out[index[j]] = source[j]`` for ``dim=0``."""
+    dim = _wrap_dim(dim, input._data.ndim)
+    index = _check_slices_index("index_copy", input, dim, index)
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+            f"{_TYPE_WORDS[input.dtype.name]} and (source) {_TYPE_WORDS[source.dtype.name]}"
+        )
+    expected = list(_at_least_1d(input._data.shape))
+    expected[dim] = index._data.size
+    source_shape = list(_at_least_1d(source._data.shape))
+    if len(source_shape) == len(expected) and source_shape[dim] != index._data.size:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index._data.size}) should be equal to "
+            f"source.size(dim) ({source_shape[dim]})"
+        )
+    if source_shape != expected:
+        raise RuntimeError(
+            f"index_copy_(): Source/destination tensor must have same slice shapes. "
+            f"Destination slice shape: {list(input.shape)} at dimension {dim} and source "
+            f"slice shape: {list(source.shape)} at dimension {dim}."
+        )
+    return apply(INDEX_COPY, (input, index, source), (dim,))
+
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """The elements of ``input`` at ``indices`` along ``dim`` (``gather`` after broadcasting
+    the other dims), e.g. ``x.take_along_dim(x.argsort(1), 1)`` sorts each row. Without
+    ``dim``, both are flattened."""
+    if dim is None:
+        return _with_out(gather(input.reshape(-1), 0, indices.reshape(-1)), out)
+    ndim = input._data.ndim
+    dim = _wrap_dim(dim, ndim)
+    if indices._data.ndim != ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {ndim} dimensions for input, and {indices._data.ndim} "
+            "dimensions for indices"
+        )
+    shape_in = list(input.shape)
+    shape_index = list(indices.shape)
+    shape_in[dim] = shape_index[dim] = 1
+    common = list(np.broadcast_shapes(tuple(shape_in), tuple(shape_index)))
+    input_shape, index_shape = list(common), list(common)
+    input_shape[dim] = input._data.shape[dim]
+    index_shape[dim] = indices._data.shape[dim]
+    if tuple(input_shape) != tuple(input.shape):
+        input = input.expand(*input_shape)
+    if tuple(index_shape) != tuple(indices.shape):
+        indices = indices.expand(*index_shape)
+    return _with_out(gather(input, dim, indices), out)
+
+
+__all__ += ["index_copy", "index_fill", "take_along_dim"]
+METHODS += ["index_copy", "index_fill", "take_along_dim"]
+INPLACE_METHODS += ["index_copy", "index_fill"]
+
+
+# ------------------------------------------------------------------ sorted search, unique
+
+
+def msort(input, *, out=None):
+    """Sort along the first dim: ``sort(input, 0).values``."""
+    return _with_out(sort(input, 0).values, out)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value of ``input``, the index where it would be inserted into
+    ``sorted_sequence`` (along its last dim) to keep it sorted: the first such place, or
+    the last one with ``right=True`` (``side='right'``)."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+            )
+        if right and side == "left":
+            raise RuntimeError(
+                "torch.searchsorted(): side and right can't be set to opposites, got side of "
+                "left while right was True"
+            )
+        right = side == "right"
+    boundaries = sorted_sequence._data
+    if sorter is not None:
+        boundaries = np.take_along_axis(boundaries, sorter._data, axis=-1)
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    mode = "right" if right else "left"
+    if boundaries.ndim <= 1:
+        result = np.searchsorted(boundaries.reshape(-1), values, side=mode)
+    else:
+        if values.shape[:-1] != boundaries.shape[:-1]:
+            raise RuntimeError(
+                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                "dimensions of boundaries tensor and input value tensor must match, but we got "
+                f"boundaries tensor {list(boundaries.shape)} and input value tensor "
+                f"{list(values.shape)}"
+            )
+        rows_b = boundaries.reshape(-1, boundaries.shape[-1])
+        rows_v = values.reshape(-1, values.shape[-1])
+        result = np.stack(
+            [np.searchsorted(b, v, side=mode) for b, v in zip(rows_b, rows_v, strict=True)]
+        ).reshape(values.shape)
+    return Tensor._make(np.asarray(result, dtype=np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value given sorted 1-d ``boundaries``: i such that
+    ``boundaries[i-1] < x <= boundaries[i]`` (``<= x <`` with ``right=True``)."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(
+            f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})"
+        )
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct values, sorted; optionally the index of each input element's value
+    among them (``return_inverse``) and how often each occurs (``return_counts``). With
+    ``dim``, the distinct slices along ``dim``."""
+    data = input._data
+    if dim is None:
+        values, inverse, counts = np.unique(
+            data.reshape(-1), return_inverse=True, return_counts=True
+        )
+        inverse = inverse.reshape(data.shape)
+    else:
+        dim = _wrap_dim(dim, data.ndim)
+        values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True, axis=dim)
+        inverse = inverse.reshape(-1)
+    result = [Tensor._make(values)]
+    if return_inverse:
+        result.append(Tensor._make(inverse.astype(np.int64)))
+    if return_counts:
+        result.append(Tensor._make(counts.astype(np.int64)))
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapse runs of equal consecutive values (or slices along ``dim``) to one;
+    optionally the run number of each element and the length of each run."""
+    data = input._data
+    if dim is None:
+        flat = data.reshape(-1)
+        starts = np.ones(flat.shape[0], dtype=bool)
+        starts[1:] = flat[1:] != flat[:-1]
+        values = flat[starts]
+        run = np.cumsum(starts) - 1
+        inverse = run.reshape(data.shape)
+    else:
+        dim = _wrap_dim(dim, data.ndim)
+        moved = np.moveaxis(data, dim, 0)
+        starts = np.ones(moved.shape[0], dtype=bool)
+        if moved.shape[0] > 1:
+            same = (moved[1:] == moved[:-1]).reshape(moved.shape[0] - 1, -1).all(axis=1)
+            starts[1:] = ~same
+        values = np.moveaxis(moved[starts], 0, dim)
+        inverse = np.cumsum(starts) - 1
+    counts = np.diff(np.append(np.flatnonzero(starts), starts.size))
+    result = [Tensor._make(np.ascontiguousarray(values))]
+    if return_inverse:
+        result.append(Tensor._make(inverse.astype(np.int64)))
+    if return_counts:
+        result.append(Tensor._make(counts.astype(np.int64)))
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+__all__ += ["bucketize", "msort", "searchsorted", "unique", "unique_consecutive"]
+METHODS += ["msort", "unique", "unique_consecutive"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, Op, Sample, apply
 
@@ -915,3 +916,462 @@ METHODS = [
     "triu",
 ]
 INPLACE_METHODS = ["addmm", "tril", "triu"]
+
+
+# ------------------------------------------------------------------ more products
+#
+# Compositions of the products above (their gradients come from those rules): the
+# "add a product" family (addmv, addr, baddbmm, addbmm), inner/tensordot/kron/cross,
+# distances, powers, and matrices built from vectors (diag_embed, block_diag, vander ...).
+
+
+def _scaled_sum(name, input, product, beta, alpha):
+    """``beta * input + alpha * product``; with ``beta = 0`` input is ignored (NaN too)."""
+    target = dtypes.promote_types(input.dtype, product.dtype)
+    if alpha != 1:
+        product = product * alpha
+    if beta == 0:
+        # input is ignored, NaN included, but still gets a (zero) gradient, as in torch
+        from .elementwise import nan_to_num
+
+        result = product + nan_to_num(input * 0, 0.0, 0.0, 0.0)
+        return result if result.dtype is target else result.to(target)
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(product.shape))
+    except ValueError:
+        raise RuntimeError(
+            f"{name}: the size of input {list(input.shape)} does not broadcast to the "
+            f"product's {list(product.shape)}"
+        ) from None
+    result = (input if beta == 1 else input * beta) + product
+    # the scalars do not promote: integer tensors give an integer result, as in torch
+    return result if result.dtype is target else result.to(target)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat @ vec)``."""
+    return _out(_scaled_sum("addmv", input, mv(mat, vec), beta, alpha), out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * outer(vec1, vec2)``."""
+    return _out(_scaled_sum("addr", input, outer(vec1, vec2), beta, alpha), out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * bmm(batch1, batch2)``."""
+    return _out(_scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha), out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * Σ_b batch1[b] @ batch2[b]``."""
+    product = bmm(batch1, batch2).sum(0)
+    return _out(_scaled_sum("addbmm", input, product, beta, alpha), out)
+
+
+def _out(result, out):
+    if out is None:
+        return result
+    from .arithmetic import _finish
+
+    return _finish(result, out)
+
+
+def vdot(input, other, *, out=None):
+    """The dot product of two 1-d tensors (``dot``; for real numbers no conjugation)."""
+    return dot(input, other, out=out)
+
+
+def inner(input, other, *, out=None):
+    """Sum over the last dims: ``out[i.., j..] = Σ_k input[i.., k] other[j.., k]``."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return _out(input * other, out)
+    size = input._data.shape[-1]
+    if other._data.shape[-1] != size:
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(input.shape)} and {list(other.shape)}"
+        )
+    rows = input.reshape(-1, size)
+    cols = other.reshape(-1, size)
+    result = mm(rows, cols.t()).reshape(*input.shape[:-1], *other.shape[:-1])
+    return _out(result, out)
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Contract ``dims`` dims: the last ``dims`` of ``a`` with the first ``dims`` of ``b``
+    (an int), or the listed pairs (``([1, 0], [0, 1])``)."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a = list(range(a._data.ndim - dims, a._data.ndim))
+        dims_b = list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    dims_a = [_wrap_dim(d, a._data.ndim) for d in dims_a]
+    dims_b = [_wrap_dim(d, b._data.ndim) for d in dims_b]
+    for da, db in zip(dims_a, dims_b, strict=True):
+        if a._data.shape[da] != b._data.shape[db]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size "
+                f"{a._data.shape[da]} in dim {da} and second has size {b._data.shape[db]} "
+                f"in dim {db}"
+            )
+    free_a = [d for d in range(a._data.ndim) if d not in dims_a]
+    free_b = [d for d in range(b._data.ndim) if d not in dims_b]
+    size = int(np.prod([a._data.shape[d] for d in dims_a]))
+    left = a.permute(*free_a, *dims_a).reshape(-1, size)
+    right = b.permute(*dims_b, *free_b).reshape(size, -1)
+    shape = [a._data.shape[d] for d in free_a] + [b._data.shape[d] for d in free_b]
+    return _out(mm(left, right).reshape(*shape), out)
+
+
+def kron(input, other, *, out=None):
+    """The Kronecker product: every element of ``input`` times the whole of ``other``,
+    laid out in blocks (``kron(A, B)[i*p + k, j*q + l] = A[i, j] B[k, l]``)."""
+    ndim = max(input._data.ndim, other._data.ndim)
+    a = input.reshape(*((1,) * (ndim - input._data.ndim)), *input.shape)
+    b = other.reshape(*((1,) * (ndim - other._data.ndim)), *other.shape)
+    # interleave: a's dims at even places, b's at odd places, then merge each pair
+    a = a.reshape(*[n for size in a.shape for n in (size, 1)])
+    b = b.reshape(*[n for size in b.shape for n in (1, size)])
+    shape = [p * q for p, q in zip(a.shape[::2], b.shape[1::2], strict=True)]
+    return _out((a * b).reshape(*shape), out)
+
+
+def cross(input, other, dim=None, *, out=None):
+    """The cross product of 3-vectors along ``dim`` (by default the first dim of size 3)."""
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+    if dim is None:
+        sizes = [d for d, n in enumerate(shape) if n == 3]
+        if not sizes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = sizes[0]
+    dim = _wrap_dim(dim, len(shape))
+    if input._data.shape[dim] != 3 or other._data.shape[dim] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input._data.shape[dim]} and {other._data.shape[dim]}"
+        )
+    a = [input.narrow(dim, k, 1) for k in range(3)]
+    b = [other.narrow(dim, k, 1) for k in range(3)]
+    from .shape import cat
+
+    parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    return _out(cat(parts, dim), out)
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2``
+    (…, R, M): a (…, P, R) tensor. The gradient is 0 where a distance is 0."""
+    if x1._data.ndim < 2 or x2._data.ndim < 2:
+        raise RuntimeError(
+            f"cdist only supports at least 2D tensors, X1 got: {x1._data.ndim}D"
+            if x1._data.ndim < 2
+            else f"cdist only supports at least 2D tensors, X2 got: {x2._data.ndim}D"
+        )
+    if x1._data.shape[-1] != x2._data.shape[-1]:
+        raise RuntimeError(
+            "X1 and X2 must have the same number of columns. X1: "
+            f"{x1._data.shape[-1]} X2: {x2._data.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    from .reduction import norm
+
+    difference = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return norm(difference, p, dim=-1)
+
+
+def chain_matmul(*matrices, out=None):
+    """The product of 2-d tensors from left to right (``torch.linalg.multi_dot``)."""
+    if len(matrices) == 1 and isinstance(matrices[0], list | tuple):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    result = matrices[0]
+    if len(matrices) == 1:
+        return _out(result.clone(), out)
+    for matrix in matrices[1:]:
+        result = mm(result, matrix)
+    return _out(result, out)
+
+
+def matrix_power(input, n):
+    """``input`` multiplied by itself ``n`` times (n = 0: the identity; n < 0: powers of
+    the inverse), for square matrices or batches of them."""
+    shape = input._data.shape
+    if input._data.ndim < 2 or shape[-1] != shape[-2]:
+        raise RuntimeError(
+            "linalg.matrix_power: A must be batches of square matrices, but they are "
+            f"{shape[-2] if input._data.ndim >= 2 else 1} by {shape[-1] if shape else 1} matrices"
+        )
+    if n == 0:
+        eye = np.broadcast_to(np.eye(shape[-1], dtype=input._data.dtype), shape)
+        return Tensor._make(np.array(eye))
+    if n < 0:
+        from .matrix_functions import inverse
+
+        input, n = inverse(input), -n
+    result = input
+    for _ in range(n - 1):
+        result = matmul(result, input)
+    return result
+
+
+def _shift_selector(size, offset, dtype):
+    """S[k, i, j] = 1 where (i, j) is the k-th element of diagonal ``offset`` of an
+    (n × n) matrix, n = size + |offset|."""
+    n = size + abs(offset)
+    selector = np.zeros((size, n, n), dtype=dtype)
+    k = np.arange(size)
+    rows = k + max(-offset, 0)
+    selector[k, rows, rows + offset] = 1
+    return Tensor._make(selector)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Matrices with the last dim of ``input`` on their ``offset`` diagonal (placed in
+    the dims ``dim1``, ``dim2`` of the result), zeros elsewhere."""
+    size = input._data.shape[-1] if input._data.ndim else 1
+    selector = _shift_selector(size, offset, input._data.dtype)
+    result = einsum("...k,kij->...ij", input, selector)
+    ndim = result._data.ndim
+    first, second = _wrap_dim(dim1, ndim), _wrap_dim(dim2, ndim)
+    if first == second:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if (first, second) != (ndim - 2, ndim - 1):
+        result = result.movedim((ndim - 2, ndim - 1), (first, second))
+    return result
+
+
+def diagflat(input, offset=0):
+    """A matrix with the flattened ``input`` on its ``offset`` diagonal."""
+    return diag_embed(input.reshape(-1), offset)
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix with the given matrices (0-d/1-d tensors count as one row)
+    on its diagonal, zeros elsewhere."""
+    from .shape import cat
+
+    blocks = []
+    for t in tensors:
+        if t._data.ndim > 2:
+            raise RuntimeError(
+                "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                f"{len(blocks)} has {t._data.ndim} dimensions"
+            )
+        blocks.append(t.reshape(1, -1) if t._data.ndim < 2 else t)
+    if not blocks:
+        return Tensor._make(np.zeros((1, 0), dtype=np.float32))
+    from ._dispatch import common_dtype
+
+    target = blocks[0].dtype
+    for block in blocks[1:]:
+        target = common_dtype(Tensor._make(np.zeros(1, target.np)), block)
+    blocks = [b.to(target) if b.dtype is not target else b for b in blocks]
+    width = sum(b._data.shape[1] for b in blocks)
+    rows = []
+    left = 0
+    for block in blocks:
+        height, cols = block._data.shape
+        pieces = [
+            Tensor._make(np.zeros((height, left), target.np)),
+            block,
+            Tensor._make(np.zeros((height, width - left - cols), target.np)),
+        ]
+        rows.append(cat(pieces, 1))
+        left += cols
+    return cat(rows, 0)
+
+
+def _triangle_indices(name, pick):
+    def function(row, col, offset=0, *, dtype=None, device=None, layout=None):
+        rows, cols = pick(row, offset, col)
+        result = np.stack([rows, cols]).astype(np.int64)
+        tensor = Tensor._make(result)
+        return tensor if dtype is None else tensor.to(dtype)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+tril_indices = _triangle_indices("tril_indices", np.tril_indices)
+tril_indices.__doc__ = """The (2, N) row and column indices of the lower triangle (with the
+``offset`` diagonal) of a ``row × col`` matrix, row by row."""
+triu_indices = _triangle_indices("triu_indices", np.triu_indices)
+triu_indices.__doc__ = """The (2, N) row and column indices of the upper triangle (from the
+``offset`` diagonal) of a ``row × col`` matrix, row by row."""
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-d tensor, as rows (like
+    ``itertools.product``); one tensor is returned as it is."""
+    from .shape import meshgrid, stack
+
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-``r`` combinations of the elements of a 1-d tensor, as rows (like
+    ``itertools.combinations``, or ``combinations_with_replacement``)."""
+    import itertools
+
+    from .index import index_select
+    from .shape import stack
+
+    if input._data.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    make = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    picks = np.array(list(make(range(input._data.shape[0]), r)), dtype=np.int64)
+    if r == 0:
+        return Tensor._make(np.zeros((0,), input._data.dtype))
+    if picks.size == 0:
+        return Tensor._make(np.zeros((0, r), input._data.dtype))
+    columns = [index_select(input, 0, Tensor._make(picks[:, k].copy())) for k in range(r)]
+    return stack(columns, 1)
+
+
+def vander(x, N=None, increasing=False):  # noqa: N803 - torch's argument name
+    """The Vandermonde matrix: column j is ``x ** (N - 1 - j)`` (``x ** j`` with
+    ``increasing``)."""
+    if x._data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x._data.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    from .shape import stack
+
+    if n == 0:
+        return Tensor._make(np.zeros((x._data.shape[0], 0), x._data.dtype))
+    columns = [x**k if k else x * 0 + 1 for k in range(n)]
+    if not increasing:
+        columns = columns[::-1]
+    return stack(columns, 1)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcast):
+    x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps))."""
+    from .elementwise import clamp_min
+    from .reduction import norm
+
+    from .shape import broadcast_tensors
+
+    x1, x2 = broadcast_tensors(x1, x2)
+    dim = _wrap_dim(dim, x1._data.ndim)
+    lengths = clamp_min(norm(x1, 2, dim=dim, keepdim=True), eps) * clamp_min(
+        norm(x2, 2, dim=dim, keepdim=True), eps
+    )
+    return ((x1 * x2) / lengths).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The p-norm of ``x1 - x2 + eps`` along the last dim (row by row distances)."""
+    from .reduction import norm
+
+    ndim = max(x1._data.ndim, x2._data.ndim)
+    return norm(x1 - x2 + eps, p, dim=-1 if ndim else None, keepdim=keepdim)
+
+
+def pdist(input, p=2):
+    """The p-norm distance between every pair of rows i < j of a 2-d tensor, as a 1-d
+    tensor of n(n − 1)/2 values in the order (0,1), (0,2), …, (1,2), …"""
+    if input._data.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input._data.ndim}D")
+    from .reduction import norm
+
+    n = input._data.shape[0]
+    rows, cols = np.triu_indices(n, 1)
+    from .index import index_select
+
+    first = index_select(input, 0, Tensor._make(rows.astype(np.int64)))
+    second = index_select(input, 0, Tensor._make(cols.astype(np.int64)))
+    return norm(first - second, p, dim=1)
+
+
+__all__ += [
+    "cosine_similarity",
+    "pairwise_distance",
+    "pdist",
+]
+__all__ += [
+    "addbmm",
+    "addmv",
+    "addr",
+    "baddbmm",
+    "block_diag",
+    "cartesian_prod",
+    "cdist",
+    "chain_matmul",
+    "combinations",
+    "cross",
+    "diag_embed",
+    "diagflat",
+    "inner",
+    "kron",
+    "matrix_power",
+    "tensordot",
+    "tril_indices",
+    "triu_indices",
+    "vander",
+    "vdot",
+]
+METHODS += [
+    "addbmm",
+    "addmv",
+    "addr",
+    "baddbmm",
+    "cross",
+    "diag_embed",
+    "diagflat",
+    "inner",
+    "kron",
+    "matrix_power",
+    "vdot",
+]
+INPLACE_METHODS += ["addbmm", "addmv", "addr", "baddbmm"]
+
+
+def _filled_diagonal(input, fill_value, wrap):
+    """A copy of a matrix (or all-equal-sizes tensor) with its main diagonal set to
+    ``fill_value``; with ``wrap``, a tall matrix restarts the diagonal every n + 1 rows."""
+    shape = input._data.shape
+    if input._data.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if input._data.ndim > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    mask = np.zeros(shape, dtype=bool)
+    if input._data.ndim == 2:
+        rows, cols = shape
+        positions = np.arange(0, rows * cols, cols + 1)
+        if not wrap:
+            positions = positions[positions < min(rows, cols) * cols]
+        mask.reshape(-1)[positions] = True
+    else:
+        index = np.arange(shape[0])
+        mask[(index,) * input._data.ndim] = True
+    from .elementwise import where
+
+    value = Tensor._make(np.asarray(fill_value, dtype=input._data.dtype))
+    return where(Tensor._make(mask), value, input)
+
+
+def fill_diagonal_(input, fill_value, wrap=False):
+    """Set the main diagonal to ``fill_value`` in place (see ``_filled_diagonal``)."""
+    from ._inplace import inplace
+
+    return inplace(_filled_diagonal, input, fill_value, wrap)
+
+
+METHODS += ["fill_diagonal_"]

@@ -1405,3 +1405,708 @@ METHODS = [
     "count_nonzero",
 ]
 INPLACE_METHODS = ["cumsum", "cumprod"]
+
+
+# ------------------------------------------------------------------ order statistics
+#
+# median, nanmedian, kthvalue and mode pick one element per group: along a dim they return
+# ``(values, indices)`` and the gradient goes to the picked element (as for max along a
+# dim); the whole-tensor median shares it evenly between the elements equal to the result
+# (as max() does). Among tied elements the index torch reports depends on its selection
+# algorithm; here it is the last of the tied elements in sorted order.
+
+for _name in ("median", "nanmedian", "kthvalue", "mode", "cummax", "cummin", "aminmax"):
+    setattr(return_types, _name, _return_type(_name))
+
+
+def _pick_forward(a, dim, keepdim, position):
+    """(values, indices) of the element at ``position(sorted, dim)`` of each group."""
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), np.int64)
+    order = np.argsort(a, axis=dim, kind="stable")  # NaN sorts last
+    ordered = np.take_along_axis(a, order, axis=dim)
+    where = position(ordered, dim)
+    index = np.take_along_axis(order, where, axis=dim)
+    values = np.take_along_axis(ordered, where, axis=dim)
+    if not keepdim:
+        values, index = np.squeeze(values, dim), np.squeeze(index, dim)
+    return values, index.astype(np.int64)
+
+
+def _lower_middle(ordered, dim):
+    """The lower median's position; NaN (sorted last) wins when there is one."""
+    n = ordered.shape[dim]
+    where = np.full_like(np.take(ordered, [0], axis=dim), (n - 1) // 2, dtype=np.int64)
+    has_nan = np.isnan(np.take(ordered, [n - 1], axis=dim))
+    return np.where(has_nan, n - 1, where)
+
+
+def _lower_middle_of_numbers(ordered, dim):
+    """The lower median's position among the non-NaN values (all NaN: a NaN)."""
+    count = np.sum(~np.isnan(ordered), axis=dim, keepdims=True)
+    return np.where(count > 0, (count - 1) // 2, 0).astype(np.int64)
+
+
+def _kth(k):
+    def position(ordered, dim):
+        return np.full_like(np.take(ordered, [0], axis=dim), k - 1, dtype=np.int64)
+
+    return position
+
+
+def _pick_op(name, grad_fn, position, public, samples):
+    return Op(
+        name,
+        grad_fn,
+        forward=lambda xp, a, dim, keepdim, *extra: _pick_forward(
+            a, dim, keepdim, position(*extra) if extra else position
+        ),
+        vjp=(lambda m, g, a, out, dim, keepdim, *extra: _select_vjp(m, g, a, out, dim, keepdim),),
+        jvp=lambda m, t, a, out, dim, keepdim, *extra: _select_jvp(m, t, a, out, dim, keepdim),
+        n_outputs=2,
+        samples=samples,
+        public=public,
+    )
+
+
+MEDIAN_DIM = _pick_op(
+    "median_dim",
+    "MedianBackward1",
+    _lower_middle,
+    "median",
+    [
+        Sample((X,), call=lambda torch, x: torch.median(x, 1)),
+        Sample((X3,), call=lambda torch, x: x.median(dim=0, keepdim=True)),
+        Sample((SCALAR,), call=lambda torch, x: torch.median(x, 0), note="0-d"),
+    ],
+)
+NANMEDIAN_DIM = _pick_op(
+    "nanmedian_dim",
+    "NanmedianBackward1",
+    _lower_middle_of_numbers,
+    "nanmedian",
+    [
+        Sample((X,), call=lambda torch, x: torch.nanmedian(x, 1)),
+        Sample(
+            (Arg((2, 3), values=[[1.5, float("nan"), -0.5], [0.2, 0.7, -1.1]]),),
+            call=lambda torch, x: x.nanmedian(1, keepdim=True),
+            note="nan",
+        ),
+    ],
+)
+KTHVALUE = _pick_op(
+    "kthvalue",
+    "KthvalueBackward0",
+    _kth,
+    "kthvalue",
+    [
+        Sample((X,), call=lambda torch, x: torch.kthvalue(x, 2)),
+        Sample((X3,), call=lambda torch, x: x.kthvalue(1, dim=0, keepdim=True)),
+        Sample((X,), call=lambda torch, x: torch.kthvalue(x, 3, 0), note="k = size"),
+    ],
+)
+
+
+def _whole_median(a, position):
+    flat = np.sort(a.reshape(-1))
+    if flat.size == 0:
+        return np.asarray(np.nan, dtype=a.dtype)
+    return flat[position(flat.reshape(-1), 0)[0]].astype(a.dtype)
+
+
+MEDIAN = Op(
+    "median",
+    "MedianBackward0",
+    forward=lambda xp, a: _whole_median(a, _lower_middle),
+    vjp=(_evenly_vjp,),
+    jvp=_evenly_jvp,
+    samples=[Sample((X,)), Sample((Arg((5,)),)), Sample((SCALAR,), note="0-d")],
+)
+NANMEDIAN = Op(
+    "nanmedian",
+    "NanmedianBackward0",
+    forward=lambda xp, a: _whole_median(a, _lower_middle_of_numbers),
+    vjp=(_evenly_vjp,),
+    jvp=_evenly_jvp,
+    samples=[
+        Sample((X,)),
+        Sample((Arg((5,), values=[0.5, float("nan"), -1.5, 2.0, 0.1]),), note="nan"),
+    ],
+)
+
+
+def _mode_forward(xp, a, dim, keepdim):
+    """The most frequent value along ``dim`` (the smallest among equally frequent ones)
+    and the index of its last occurrence, as torch reports it."""
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), np.int64)
+    moved = np.moveaxis(a, dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    values = np.empty(rows.shape[0], dtype=a.dtype)
+    indices = np.empty(rows.shape[0], dtype=np.int64)
+    for r, row in enumerate(rows):
+        distinct, counts = np.unique(row, return_counts=True)
+        best = distinct[np.argmax(counts)]  # np.unique sorts: the first is the smallest
+        values[r] = best
+        indices[r] = np.flatnonzero(row == best)[-1] if best == best else np.argmax(row != row)
+    values = values.reshape(moved.shape[:-1])
+    indices = indices.reshape(moved.shape[:-1])
+    if keepdim:
+        values, indices = np.expand_dims(values, dim), np.expand_dims(indices, dim)
+    return values, indices
+
+
+MODE = Op(
+    "mode",
+    "ModeBackward0",
+    forward=_mode_forward,
+    vjp=(_select_vjp,),
+    jvp=_select_jvp,
+    n_outputs=2,
+    # repeated values (what mode is about) are not smooth: they are checked against torch
+    # in tests/test_api_coverage.py; with distinct values the mode is the smallest
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.mode(x)),
+        Sample((X,), call=lambda torch, x: x.mode(0, keepdim=True), note="all distinct"),
+    ],
+)
+
+
+def _check_not_bool(kernel, input):
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _order_statistic(name, op, input, dim, keepdim, params=()):
+    _check_tensor(name, input)
+    kernels = {"median": "median_out", "nanmedian": "median_out", "kthvalue": "kthvalue_cpu"}
+    if name in kernels:
+        _check_not_bool(kernels[name], input)
+    ndim = input._data.ndim
+    dim = _int_dim(name, dim, ndim)
+    if ndim and input._data.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    values, indices = apply(op, (input,), (dim, bool(keepdim)) + params)
+    return getattr(return_types, name)((values, indices))
+
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    """The median; for an even count, the lower of the two middle values (as torch).
+
+    Without ``dim``: one value (NaN if any element is NaN), whose gradient is shared evenly
+    between the elements equal to it. Along ``dim``: the named tuple ``(values, indices)``.
+    """
+    if dim is None:
+        _check_tensor("median", input)
+        _check_not_bool("median_cpu", input)
+        return apply(MEDIAN, (input,))
+    return _order_statistic("median", MEDIAN_DIM, input, dim, keepdim)
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """The median of the non-NaN values (``median`` that ignores NaN)."""
+    if dim is None:
+        _check_tensor("nanmedian", input)
+        _check_not_bool("median_cpu", input)
+        return apply(NANMEDIAN, (input,))
+    return _order_statistic("nanmedian", NANMEDIAN_DIM, input, dim, keepdim)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    """The ``k``-th smallest element (k = 1 is the smallest) along ``dim``, as the named
+    tuple ``(values, indices)``."""
+    _check_tensor("kthvalue", input)
+    if isinstance(k, bool) or not isinstance(k, int | np.integer):
+        raise TypeError(
+            f"kthvalue(): argument 'k' (position 2) must be int, not {type(k).__name__}"
+        )
+    ndim = input._data.ndim
+    size = input._data.shape[_wrap_dim(dim, ndim)] if ndim else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return _order_statistic("kthvalue", KTHVALUE, input, dim, keepdim, (int(k),))
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    """The most frequent value along ``dim`` and the index of its last occurrence, as the
+    named tuple ``(values, indices)``; among equally frequent values, the smallest."""
+    return _order_statistic("mode", MODE, input, dim, keepdim)
+
+
+# ------------------------------------------------------------------ running max/min, logcumsumexp
+
+
+def _running_forward(xp, a, dim, better):
+    """(values, indices) of the running maximum (``better = np.greater_equal``) or
+    minimum along ``dim``; a tie moves the index to the later element, as torch."""
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), np.int64)
+    moved = np.moveaxis(a, dim, 0)
+    values = np.empty_like(moved)
+    indices = np.empty(moved.shape, dtype=np.int64)
+    values[0], indices[0] = moved[0], 0
+    for i in builtins.range(1, moved.shape[0]):
+        take = better(moved[i], values[i - 1]) | np.isnan(moved[i])
+        take &= ~np.isnan(values[i - 1])  # a NaN, once met, stays
+        values[i] = np.where(take, moved[i], values[i - 1])
+        indices[i] = np.where(take, i, indices[i - 1])
+    return np.moveaxis(values, 0, dim), np.moveaxis(indices, 0, dim)
+
+
+def _running_vjp(m, g, a, out, dim, better):
+    """Each running value came from the element at its index: add g there."""
+    if a.ndim == 0:
+        return g[0]
+    return m.scatter_add(m.zeros(a.shape, g[0]), dim, out[1], g[0])
+
+
+def _running_op(name, grad_fn, better):
+    return Op(
+        name,
+        grad_fn,
+        forward=lambda xp, a, dim, better_name: _running_forward(xp, a, dim, better),
+        vjp=(lambda m, g, a, out, dim, better_name: _running_vjp(m, g, a, out, dim, better),),
+        jvp=lambda m, t, a, out, dim, better_name: (
+            t[0] if a.ndim == 0 else m.gather(t[0], dim, out[1]),
+            None,
+        ),
+        n_outputs=2,
+        samples=[
+            Sample((X,), call=lambda torch, x: getattr(torch, name)(x, 1)),
+            Sample((X3,), call=lambda torch, x: getattr(x, name)(dim=0)),
+            Sample((SCALAR,), call=lambda torch, x: getattr(torch, name)(x, 0), note="0-d"),
+        ],
+    )
+
+
+CUMMAX = _running_op("cummax", "CummaxBackward0", np.greater_equal)
+CUMMIN = _running_op("cummin", "CumminBackward0", np.less_equal)
+
+
+def _running_function(name, op):
+    def function(input, dim, *, out=None):
+        _check_tensor(name, input)
+        dim = _int_dim(name, dim, input._data.ndim)
+        values, indices = apply(op, (input,), (dim, name))
+        return getattr(return_types, name)((values, indices))
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+cummax = _running_function("cummax", CUMMAX)
+cummax.__doc__ = """Running maximum along ``dim`` and the index where it was reached, as the
+named tuple ``(values, indices)``. The gradient goes to the element at each index."""
+cummin = _running_function("cummin", CUMMIN)
+cummin.__doc__ = """Running minimum along ``dim`` and the index where it was reached, as the
+named tuple ``(values, indices)``. The gradient goes to the element at each index."""
+
+
+def _reverse_cumsum(m, x, dim):
+    return m.flip(m.cumsum(m.flip(x, (dim,)), dim), (dim,))
+
+
+def _logcumsumexp_forward(xp, a, dim):
+    if a.ndim == 0:
+        return a.copy()
+    return np.logaddexp.accumulate(a, axis=dim)
+
+
+def _logcumsumexp_vjp(m, g, a, out, dim):
+    """yₖ = log Σ_{i≤k} e^{xᵢ}: ∂yₖ/∂xᵢ = e^{xᵢ − yₖ} (i ≤ k), so the gradient of xᵢ is
+    e^{xᵢ} Σ_{k≥i} gₖ e^{−yₖ}."""
+    if a.ndim == 0:
+        return g
+    return m.exp(a) * _reverse_cumsum(m, g * m.exp(-out), dim)
+
+
+def _logcumsumexp_jvp(m, tangents, a, out, dim):
+    """dyₖ = Σ_{i≤k} e^{xᵢ − yₖ} tᵢ."""
+    if a.ndim == 0:
+        return tangents[0]
+    return m.cumsum(m.exp(a) * tangents[0], dim) * m.exp(-out)
+
+
+LOGCUMSUMEXP = Op(
+    "logcumsumexp",
+    "LogcumsumexpBackward0",
+    forward=_logcumsumexp_forward,
+    vjp=(_logcumsumexp_vjp,),
+    jvp=_logcumsumexp_jvp,
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.logcumsumexp(x, 1)),
+        Sample((X3,), call=lambda torch, x: x.logcumsumexp(dim=0)),
+        Sample((SCALAR,), call=lambda torch, x: torch.logcumsumexp(x, 0), note="0-d"),
+    ],
+)  # fmt: skip
+
+
+def logcumsumexp(input, dim, *, out=None):
+    """Running log-sum-exp along ``dim``: yₖ = log Σ_{i≤k} e^{xᵢ}, computed stably."""
+    _check_tensor("logcumsumexp", input)
+    dim = _int_dim("logcumsumexp", dim, input._data.ndim)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{_type_word(input.dtype)}'"
+        )
+    result = apply(LOGCUMSUMEXP, (input,), (dim,))
+    if out is not None:
+        from .arithmetic import _finish
+
+        return _finish(result, out)
+    return result
+
+
+# ------------------------------------------------------------------ NaN-ignoring sums
+
+
+def _nansum_forward(xp, a, dims, keepdim):
+    return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim), dtype=a.dtype)
+
+
+def _nansum_vjp(m, g, a, out, dims, keepdim):
+    """d Σ_{xᵢ not NaN} xᵢ: 1 for the numbers, 0 for the NaNs (a product, as torch: an
+    infinite ``g`` then gives NaN at the NaNs)."""
+    spread = _spread(m, g, a.shape, dims, keepdim)
+    with np.errstate(invalid="ignore"):
+        return spread * m.cast(a == a, spread)
+
+
+NANSUM = Op(
+    "nansum",
+    "NansumBackward0",
+    forward=_nansum_forward,
+    vjp=(_nansum_vjp,),
+    jvp=_reduction_jvp(_nansum_vjp),
+    samples=[
+        Sample((X,), call=lambda torch, x: torch.nansum(x)),
+        Sample(
+            (Arg((2, 3), values=[[1.5, float("nan"), -0.5], [0.2, 0.7, -1.1]]),),
+            call=lambda torch, x: x.nansum(1),
+            note="nan",
+        ),
+        Sample((X3,), call=lambda torch, x: torch.nansum(x, (0, 2), keepdim=True)),
+    ],
+)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum of the elements that are not NaN (NaN counts as zero)."""
+    _check_tensor("nansum", input)
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        return sum(input, dim if dim is not None else _NO_DIM, keepdim)
+    return apply(NANSUM, (input,), (normalize_dims(dim, input._data.ndim), bool(keepdim)))
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the elements that are not NaN: ``nansum / (number of non-NaN)``."""
+    _check_tensor("nanmean", input)
+    if not (input.dtype.is_floating_point or dtype is not None):
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            f"{_type_word(input.dtype)}"
+        )
+    if dtype is not None:
+        input = input.to(dtype)
+    count = (input == input).sum(dim if dim is not None else _NO_DIM, keepdim)
+    return nansum(input, dim, keepdim) / count
+
+
+__all__ += [
+    "cummax",
+    "cummin",
+    "kthvalue",
+    "logcumsumexp",
+    "median",
+    "mode",
+    "nanmean",
+    "nanmedian",
+    "nansum",
+]
+METHODS += [
+    "cummax",
+    "cummin",
+    "kthvalue",
+    "logcumsumexp",
+    "median",
+    "mode",
+    "nanmean",
+    "nanmedian",
+    "nansum",
+]
+
+
+# ------------------------------------------------------------------ statistics by composition
+#
+# Written with the ops above (sort, gather, sum, mean ...): their gradients follow.
+
+
+def dist(input, other, p=2):
+    """The p-norm of ``input - other`` (broadcast): ``norm(input - other, p)``."""
+    return norm(input - other, p)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """The named tuple ``(min, max)``: ``amin`` and ``amax`` in one call."""
+    dims = () if dim is None else dim
+    if dim is None and input._data.size == 0:
+        raise RuntimeError(
+            "aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+            "no identity."
+        )
+    low = amin(input, dims, keepdim)
+    high = amax(input, dims, keepdim)
+    if dim is None and keepdim:
+        low, high = low.reshape((1,) * input._data.ndim), high.reshape((1,) * input._data.ndim)
+    return return_types.aminmax((low, high))
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    """Sort, then interpolate between the two order statistics around q·(n − 1)."""
+    from .._creation import tensor as make_tensor
+    from .elementwise import lerp
+    from .index import gather, sort
+
+    _check_tensor(name, input)
+    if input.dtype not in (dtypes.float32, dtypes.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(
+            f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
+            f"nearest. Got {interpolation}"
+        )
+    scalar_q = not isinstance(q, Tensor)
+    if not scalar_q and q.dtype is not input.dtype:
+        raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+    probabilities = np.atleast_1d(np.asarray(q._data if not scalar_q else q, dtype=np.float64))
+    if not scalar_q and q._data.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if ((probabilities < 0) | (probabilities > 1)).any():
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if input._data.size == 0:
+        raise IndexError(f"{name}() input tensor must be non-empty")
+    if dim is None:
+        values, dim_used = input.reshape(-1), 0
+    else:
+        dim_used = _wrap_dim(dim, input._data.ndim) if input._data.ndim else 0
+        values = input if input._data.ndim else input.reshape(1)
+    ordered = sort(values, dim_used).values  # NaN sorts last
+    size = ordered._data.shape[dim_used]
+    if ignore_nan:
+        count = np.sum(~np.isnan(ordered._data), axis=dim_used, keepdims=True)
+    else:
+        has_nan = np.isnan(ordered._data).any(axis=dim_used, keepdims=True)
+        count = np.full(has_nan.shape, size)
+    results = []
+    for probability in probabilities:
+        rank = probability * (np.maximum(count, 1) - 1).astype(np.float64)
+        if interpolation == "lower":
+            rank = np.floor(rank)
+        elif interpolation == "higher":
+            rank = np.ceil(rank)
+        elif interpolation == "nearest":
+            rank = np.round(rank)  # halves to even, as torch
+        below = np.floor(rank).astype(np.int64)
+        above = np.minimum(below + 1, size - 1)
+        weight = rank - below
+        if interpolation == "midpoint":
+            weight = np.where(weight > 0, 0.5, 0.0)
+        shape = list(ordered.shape)
+        shape[dim_used] = 1
+        low = gather(ordered, dim_used, Tensor._make(np.broadcast_to(below, shape).copy()))
+        high = gather(ordered, dim_used, Tensor._make(np.broadcast_to(above, shape).copy()))
+        weights = make_tensor(np.broadcast_to(weight, shape).copy(), dtype=input.dtype)
+        value = lerp(low, high, weights)
+        if not ignore_nan:
+            nan_rows = Tensor._make(np.broadcast_to(has_nan, shape).copy())
+            value = value.masked_fill(nan_rows, float("nan"))
+        if dim is None:
+            value = value.reshape((1,) * input._data.ndim) if keepdim else value.reshape(())
+        elif not keepdim:
+            value = value.squeeze(dim_used) if input._data.ndim else value.reshape(())
+        results.append(value)
+    if scalar_q:
+        return results[0]
+    from .shape import stack
+
+    return stack(results, 0)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The ``q``-quantiles (q in [0, 1], a number or a 1-d tensor) of all elements, or
+    along ``dim``: interpolate between the sorted values at positions q·(n − 1).
+
+    ``interpolation``: 'linear' (default), 'lower', 'higher', 'midpoint' or 'nearest'.
+    A tensor ``q`` adds a first dim, one entry per quantile. NaN in a group gives NaN.
+    """
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """``quantile`` of the non-NaN values (a group of only NaN gives NaN)."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim``: ``out[i] = x[i + 1] - x[i]``, after
+    joining ``prepend`` and ``append`` on either side. Bool tensors give ``x[i+1] ^ x[i]``."""
+    from .shape import cat
+
+    _check_tensor("diff", input)
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = _wrap_dim(dim, input._data.ndim)
+    pieces = [t for t in (prepend, input, append) if t is not None]
+    if len(pieces) > 1:
+        pieces = [
+            t if isinstance(t, Tensor) else Tensor._make(np.asarray(t, input._data.dtype))
+            for t in pieces
+        ]
+        input = cat(pieces, dim)
+    for _ in range(n):
+        length = input._data.shape[dim]
+        if length == 0:
+            break
+        later = input.narrow(dim, 1, length - 1)
+        earlier = input.narrow(dim, 0, length - 1)
+        input = later ^ earlier if input.dtype is dtypes.bool else later - earlier
+    return input
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: Σ (yᵢ + yᵢ₊₁)/2 · Δxᵢ, with spacing ``dx``
+    (default 1) or sample points ``x``."""
+    _check_tensor("trapezoid", y)
+    dim = _wrap_dim(dim, y._data.ndim)
+    length = y._data.shape[dim]
+    if length == 0:
+        return y.sum(dim) * 0
+    pairs = y.narrow(dim, 1, length - 1) + y.narrow(dim, 0, length - 1)
+    if x is None or not isinstance(x, Tensor):
+        step = 1 if dx is None and x is None else (dx if dx is not None else x)
+        return pairs.sum(dim) * (step / 2)
+    spacing = diff(x, dim=-1 if x._data.ndim == 1 else dim)
+    if x._data.ndim == 1:
+        shape = [1] * y._data.ndim
+        shape[dim] = length - 1
+        spacing = spacing.reshape(*shape)
+    return (pairs * spacing).sum(dim) / 2
+
+
+trapz = trapezoid
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (observations in
+    the columns), with ``correction`` (1: divide by N − 1). Weights are not supported."""
+    _check_tensor("cov", input)
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov(): fweights and aweights are not supported")
+    if input._data.ndim > 2:
+        raise ValueError(f"cov(): expected input to have two or fewer dimensions but got an "
+                         f"input with {input._data.ndim} dimensions")  # fmt: skip
+    data = input if input._data.ndim == 2 else input.reshape(1, -1)
+    if not data.dtype.is_floating_point:
+        data = data.to(dtypes.get_default_dtype())
+    observations = data._data.shape[1]
+    centered = data - data.mean(1, keepdim=True)
+    result = centered.mm(centered.t()) / builtins.max(observations - correction, 0)
+    return result.reshape(()) if input._data.ndim < 2 else result
+
+
+def corrcoef(input):
+    """Pearson correlation coefficients between the rows of ``input`` (values clipped to
+    [-1, 1])."""
+    from .elementwise import clamp
+
+    covariance = cov(input)
+    if covariance._data.ndim == 0:
+        return covariance / covariance
+    spread = covariance.diagonal().sqrt()
+    result = covariance / spread.unsqueeze(1) / spread.unsqueeze(0)
+    return clamp(result, -1, 1)
+
+
+# ------------------------------------------------------------------ counting (no gradient)
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each value 0, 1, ... occurs in a 1-d non-negative integer tensor (with
+    ``weights``, the sum of the weights of each value); at least ``minlength`` bins."""
+    _check_tensor("bincount", input)
+    data = input._data
+    if data.ndim != 1 or data.dtype.kind not in "iub":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if data.size and data.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return Tensor._make(np.bincount(data, minlength=minlength).astype(np.int64))
+    if tuple(weights.shape) != tuple(input.shape):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    kind = weights._data.dtype
+    target = kind if kind in (np.float32, np.float64) else np.float64
+    counts = np.bincount(data, weights=weights._data.astype(np.float64), minlength=minlength)
+    return Tensor._make(counts.astype(target))
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's names
+    """A histogram of ``bins`` equal-width bins between ``min`` and ``max`` (both 0: the
+    data's own range); values outside are ignored, ``max`` falls in the last bin."""
+    _check_tensor("histc", input)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_type_word(input.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError("torch.histc: bins must be > 0")
+    data = input._data.reshape(-1)
+    low, high = float(min), float(max)
+    if low == high and data.size:
+        low, high = float(data.min()), float(data.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    inside = data[(data >= low) & (data <= high)].astype(np.float64)
+    position = ((inside - low) * bins / (high - low)).astype(np.int64)
+    position = np.minimum(position, bins - 1)
+    counts = np.bincount(position, minlength=bins).astype(input._data.dtype)
+    result = Tensor._make(counts)
+    if out is not None:
+        from .arithmetic import _finish
+
+        return _finish(result, out)
+    return result
+
+
+__all__ += [
+    "aminmax",
+    "bincount",
+    "corrcoef",
+    "cov",
+    "diff",
+    "dist",
+    "histc",
+    "nanquantile",
+    "quantile",
+    "trapezoid",
+    "trapz",
+]
+METHODS += [
+    "aminmax",
+    "bincount",
+    "corrcoef",
+    "cov",
+    "diff",
+    "dist",
+    "histc",
+    "nanquantile",
+    "quantile",
+]

@@ -1096,3 +1096,323 @@ METHODS = [
     "narrow",
 ]
 INPLACE_METHODS = []
+
+
+# ------------------------------------------------------------------ compositions
+#
+# NumPy-style stacking and splitting, and the shape helpers of the Tensor API. All are
+# compositions of the ops above (cat, narrow, view, expand ...): their gradients come from
+# those ops' rules.
+
+
+def view_as(input, other):
+    """``input.view(other.size())``: the same data seen with ``other``'s shape."""
+    return view(input, *other.shape)
+
+
+def reshape_as(input, other):
+    """``input.reshape(other.size())``."""
+    return reshape(input, *other.shape)
+
+
+def ravel(input):
+    """The elements as a 1-d tensor (a view when possible): ``reshape(-1)``."""
+    return reshape(input, -1)
+
+
+def _atleast(input, ndim):
+    """``input`` with size-1 dims added (as NumPy's ``atleast_Nd``) up to ``ndim`` dims."""
+    shape = input._data.shape
+    if len(shape) >= ndim:
+        return input
+    if ndim == 3 and len(shape) == 2:
+        return unsqueeze(input, 2)  # (a, b) -> (a, b, 1)
+    if ndim == 3 and len(shape) == 1:
+        return unsqueeze(unsqueeze(input, 0), 2)  # (n,) -> (1, n, 1)
+    while input._data.ndim < ndim:
+        input = unsqueeze(input, 0)
+    return input
+
+
+def _atleast_function(ndim):
+    def function(*tensors):
+        if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+            return tuple(_atleast(t, ndim) for t in tensors[0])
+        if len(tensors) == 1:
+            return _atleast(tensors[0], ndim)
+        return tuple(_atleast(t, ndim) for t in tensors)
+
+    function.__name__ = function.__qualname__ = f"atleast_{ndim}d"
+    function.__doc__ = (
+        f"Each tensor with at least {ndim} dimension(s) (size-1 dims added); one tensor in, "
+        "one out, several in, a tuple out."
+    )
+    return function
+
+
+atleast_1d = _atleast_function(1)
+atleast_2d = _atleast_function(2)
+atleast_3d = _atleast_function(3)
+
+
+def hstack(tensors, *, out=None):
+    """Concatenate horizontally: along dim 1, or dim 0 when the tensors are 1-d."""
+    tensors = atleast_1d(_tensor_sequence(tensors, "hstack"))
+    dim = 0 if tensors[0]._data.ndim == 1 else 1
+    return cat(tensors, dim, out=out)
+
+
+def vstack(tensors, *, out=None):
+    """Concatenate vertically (along dim 0), 1-d tensors as rows."""
+    return cat(atleast_2d(_tensor_sequence(tensors, "vstack")), 0, out=out)
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    """Concatenate in depth (along dim 2), after making each tensor at least 3-d."""
+    return cat(atleast_3d(_tensor_sequence(tensors, "dstack")), 2, out=out)
+
+
+def column_stack(tensors, *, out=None):
+    """Stack as columns: 0-d and 1-d tensors become columns, then concatenate along dim 1."""
+    tensors = _tensor_sequence(tensors, "column_stack")
+    columns = [reshape(t, t._data.size, 1) if t._data.ndim <= 1 else t for t in tensors]
+    return cat(columns, 1, out=out)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Split into pieces along ``dim``: ``n`` pieces of sizes as equal as possible (the
+    first ``size % n`` one larger), or at the given indices (``[1, 4]`` gives
+    ``x[:1], x[1:4], x[4:]``). The pieces are views."""
+    if input._data.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
+    dim = _wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[dim]
+    split = indices_or_sections
+    if isinstance(split, Tensor):
+        if split.dtype is not dtypes.int64:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to have dtype of long, "
+                f"but got {split.dtype}"
+            )
+        if split._data.ndim > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional "
+                f"or one-dimensional tensor, but got a tensor with {split._data.ndim} dims"
+            )
+        split = split.item() if split._data.ndim == 0 else split.tolist()
+    if isinstance(split, int | np.integer) and not isinstance(split, bool):
+        if split <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {split}")
+        small, extra = divmod(size, int(split))
+        bounds = [0]
+        for k in range(int(split)):
+            bounds.append(bounds[-1] + small + (1 if k < extra else 0))
+    elif isinstance(split, list | tuple):
+        bounds = [0] + [max(0, min(int(i) + size if i < 0 else int(i), size)) for i in split]
+        bounds.append(size)
+    else:
+        raise TypeError(
+            "tensor_split(): argument 'indices_or_sections' must be int, tuple of ints or "
+            f"Tensor, not {type(split).__name__}"
+        )
+    return tuple(
+        narrow(input, dim, start, max(0, stop - start))
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+    )
+
+
+def _directional_split(name, dim_of):
+    def function(input, indices_or_sections):
+        ndim = input._data.ndim
+        dim, needed = dim_of(ndim)
+        if ndim < needed:
+            raise RuntimeError(
+                f"torch.{name} requires a tensor with at least {needed} dimension, but got a "
+                f"tensor with {ndim} dimensions!"
+            )
+        sections = indices_or_sections
+        if isinstance(sections, int) and input._data.shape[dim] % max(sections, 1):
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {input._data.shape[dim]} is not divisible by the split_size "
+                f"{sections}!"
+            )
+        return tensor_split(input, sections, dim)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+hsplit = _directional_split("hsplit", lambda ndim: (0 if ndim == 1 else 1, 1))
+hsplit.__doc__ = "Split along dim 1 (dim 0 for a 1-d tensor); see ``tensor_split``."
+vsplit = _directional_split("vsplit", lambda ndim: (0, 2))
+vsplit.__doc__ = "Split along dim 0 (the tensor must be at least 2-d); see ``tensor_split``."
+dsplit = _directional_split("dsplit", lambda ndim: (2, 3))
+dsplit.__doc__ = "Split along dim 2 (the tensor must be at least 3-d); see ``tensor_split``."
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes broadcast to (a ``torch.Size``)."""
+    from .._tensor import Size
+
+    normalized = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    try:
+        return Size(np.broadcast_shapes(*normalized))
+    except ValueError:
+        raise RuntimeError(
+            f"Shape mismatch: objects cannot be broadcast to a single shape: "
+            f"{', '.join(str(list(s)) for s in normalized)}"
+        ) from None
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded (as views) to their common broadcast shape."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if tuple(t.shape) == tuple(shape) else expand(t, *shape) for t in tensors)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90° ``k`` times in the plane of ``dims``, from the first towards the
+    second dim (a flip and a transpose)."""
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    ndim = input._data.ndim
+    if ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {ndim}")
+    first, second = (_wrap_dim(d, ndim) for d in dims)
+    if first == second:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {first} and dim1 = {second}"
+        )
+    k = k % 4
+    if k == 1:
+        return transpose(flip(input, (second,)), first, second)
+    if k == 2:
+        return flip(input, (first, second))
+    if k == 3:
+        return flip(transpose(input, first, second), (second,))
+    return clone(input)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element ``repeats`` times (a number, or one count per element) along
+    ``dim`` (the flattened tensor when ``dim`` is None): ``[1, 2] -> [1, 1, 2, 2]``.
+
+    ``repeat_interleave(counts)`` alone gives ``0`` counts[0] times, ``1`` counts[1] times...
+    """
+    from .index import index_select
+
+    if repeats is None:
+        counts = input._data
+        if counts.ndim != 1 or counts.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        return Tensor._make(np.repeat(np.arange(counts.size), counts))
+    if dim is None:
+        input = reshape(input, -1)
+        dim = 0
+    dim = _wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[dim] if input._data.ndim else 1
+    counts = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
+    if counts.ndim > 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if counts.size not in (1, size):
+        raise RuntimeError(
+            f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+            f"{counts.size} and input.size({dim}) = {size}"
+        )
+    if (counts < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    positions = np.repeat(np.arange(size), np.broadcast_to(counts.reshape(-1), (size,)))
+    if input._data.ndim == 0:
+        input = reshape(input, 1)
+    return index_select(input, dim, Tensor._make(positions.astype(np.int64)))
+
+
+def sum_to_size(input, *size):
+    """Sum ``input`` down to ``size`` (which it must broadcast to), as the gradient of a
+    broadcast operation is: over the leading dims and where ``size`` has a 1."""
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], list | tuple) else size
+    shape = tuple(int(n) for n in shape)
+    current = tuple(input.shape)
+    lead = len(current) - len(shape)
+    if lead < 0 or any(n not in (1, current[lead + i]) for i, n in enumerate(shape)):
+        raise RuntimeError(f"size {list(shape)} is not expandable to size {list(current)}.")
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and current[lead + i] != 1
+    )
+    if not dims:
+        return input
+    return reshape(input.sum(dim=dims, keepdim=True), *shape)
+
+
+def unfold(input, dimension, size, step):
+    """Every window of ``size`` elements along ``dimension``, ``step`` apart: that dim
+    becomes the number of windows, and a last dim of length ``size`` is added."""
+    from .index import index_select
+
+    ndim = input._data.ndim
+    dim = _wrap_dim(dimension, ndim) if ndim else 0
+    length = input._data.shape[dim] if ndim else 1
+    if size > length:
+        raise RuntimeError(
+            f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
+        )
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    positions = (np.arange(count)[:, None] * step + np.arange(size)).reshape(-1)
+    if ndim == 0:
+        return reshape(input, size)
+    picked = index_select(input, dim, Tensor._make(positions.astype(np.int64)))
+    shape = list(input.shape)
+    shape[dim : dim + 1] = [count, size]
+    return movedim(reshape(picked, *shape), dim + 1, -1)
+
+
+__all__ += [
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "column_stack",
+    "dsplit",
+    "dstack",
+    "hsplit",
+    "hstack",
+    "ravel",
+    "repeat_interleave",
+    "rot90",
+    "row_stack",
+    "tensor_split",
+    "vsplit",
+    "vstack",
+]
+METHODS += [
+    "dsplit",
+    "hsplit",
+    "ravel",
+    "repeat_interleave",
+    "reshape_as",
+    "rot90",
+    "sum_to_size",
+    "tensor_split",
+    "unfold",
+    "view_as",
+    "vsplit",
+]
+
+
+def detach(input):
+    """``input.detach()``: the same values, cut from the graph."""
+    return input.detach()
+
+
+__all__ += ["detach"]
