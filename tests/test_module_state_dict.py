@@ -107,11 +107,6 @@ def test_failed_load_leaves_matching_entries_loaded():
     assert run(torch) is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BatchNorm fills in num_batches_tracked for checkpoints without a version-2 "
-    "layout; nn/modules/batchnorm.py does not override Module._upgrade_old_state yet",
-)
 def test_batchnorm_missing_matches_torch():
     def case(m):
         return (

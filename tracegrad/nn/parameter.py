@@ -7,19 +7,21 @@ from .._tensor import Tensor
 
 
 class Parameter(Tensor):
-    r"""A kind of Tensor that is to be considered a module parameter.
+    r"""A tensor that marks itself as a learnable weight of a model.
 
-    Parameters are :class:`~torch.Tensor` subclasses that have a very special property
-    when used with :class:`Module` s: when they're assigned as Module attributes they are
-    automatically added to the list of its parameters, and will appear e.g. in
-    :meth:`~Module.parameters` iterator. Assigning a Tensor doesn't have such effect.
+    Assigning a ``Parameter`` to an attribute of a :class:`Module` registers it: it then
+    shows up in ``module.parameters()`` (what you hand to an optimizer), in
+    ``named_parameters()`` and in ``state_dict()``. Assigning a plain tensor stores it
+    as an ordinary attribute and registers nothing; use ``register_buffer`` for state
+    that should be saved but not trained.
 
-    The parameter shares its values (and version counter) with ``data``; it is a leaf
-    of the graph even when ``data`` is not.
+    A parameter is always a leaf of the autograd graph, even when built from a tensor
+    that has a history, and it shares its storage (and version counter) with ``data``:
+    no copy is made.
 
     Args:
-        data (Tensor): parameter tensor. Default: an empty tensor.
-        requires_grad (bool, optional): if the parameter requires gradient.
+        data (Tensor): the initial values. Default: an empty tensor.
+        requires_grad (bool, optional): whether ``backward()`` fills ``.grad``.
             Default: ``True``
 
     Example::
@@ -34,8 +36,7 @@ class Parameter(Tensor):
     _is_param = True
 
     def __init__(self, data=None, requires_grad=True):
-        if data is None:
-            data = empty(0)
+        data = empty(0) if data is None else data
         if not isinstance(data, Tensor):
             raise TypeError(
                 f"_make_subclass(): argument 'data' (position 2) must be Tensor, not "
@@ -55,10 +56,11 @@ class Parameter(Tensor):
 
     def __deepcopy__(self, memo):
         # as torch: a parameter with copied values and the same flag, without its grad
-        if id(self) in memo:
-            return memo[id(self)]
+        key = id(self)
+        if key in memo:
+            return memo[key]
         result = type(self)(Tensor._make(self._data.copy()), self._requires_grad)
-        memo[id(self)] = result
+        memo[key] = result
         return result
 
     def __reduce_ex__(self, protocol):

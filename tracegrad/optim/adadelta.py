@@ -9,43 +9,42 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
-    r"""Implements the Adadelta algorithm.
+    r"""Adadelta (Zeiler, 2012): like RMSprop it divides the gradient by a running RMS
+    of past gradients, and it multiplies by a running RMS of past *updates*, so that the
+    step has the units of the parameter and the learning rate can stay at 1.
+
+    For each parameter :math:`x` with gradient :math:`g_t` at step :math:`t`
+    (:math:`v_0 = u_0 = 0`):
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \mathbf{x}_0 \text{ (params)}, \: f
-                \text{ (objective)}, \: \rho \text{ (decay)}, \: \lambda
-                \text{ (weight decay)}, \: \epsilon, \: \textit{maximize}              \\
-            &\textbf{initialize}: v_0 \leftarrow 0 \text{ (square avg)}, \:
-                u_0 \leftarrow 0 \text{ (accumulate variables)}                        \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}                          \\
-            &\quad v_t \leftarrow \rho v_{t-1} + (1 - \rho) g_t^2                     \\
-            &\quad \Delta \mathbf{x}_t \leftarrow \frac{\sqrt{u_{t-1} + \epsilon}}
-                {\sqrt{v_t + \epsilon}} \, g_t                                         \\
-            &\quad u_t \leftarrow \rho u_{t-1} + (1 - \rho) \Delta \mathbf{x}_t^2     \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \eta \Delta \mathbf{x}_t
-       \end{aligned}
+        g_t &\leftarrow g_t + \lambda x_{t-1}
+            \quad\text{(only with weight decay } \lambda \ne 0\text{)} \\
+        v_t &= \rho\, v_{t-1} + (1 - \rho)\, g_t^2 \\
+        \Delta_t &= \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\; g_t \\
+        u_t &= \rho\, u_{t-1} + (1 - \rho)\, \Delta_t^2 \\
+        x_t &= x_{t-1} - \eta\, \Delta_t
+
+    With ``maximize=True`` the step climbs: :math:`-g_t` replaces :math:`g_t`. The state
+    of a parameter holds ``step``, ``square_avg`` (:math:`v`) and ``acc_delta``
+    (:math:`u`).
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): coefficient :math:`\eta` that scales delta before
-            it is applied to the parameters (default: 1.0)
-        rho (float, optional): coefficient :math:`\rho` used for computing a running
-            average of squared gradients (default: 0.9)
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-6)
-        weight_decay (float, optional): weight decay (L2 penalty) (default: 0)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        capturable (bool, optional): accepted for compatibility (default: False)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
-            of running it under ``no_grad`` (default: False)
+        params (iterable): the tensors to train (or ``(name, tensor)`` pairs), or dicts
+            each describing a parameter group with its own options.
+        lr (float, Tensor, optional): :math:`\eta`, a final scale on the step
+            (default: 1.0)
+        rho (float, optional): :math:`\rho`, the decay of both running averages, in
+            [0, 1] (default: 0.9)
+        eps (float, optional): :math:`\epsilon`, inside both square roots; it also sets
+            the size of the very first steps (default: 1e-6)
+        weight_decay (float, optional): :math:`\lambda`, an L2 penalty added to the
+            gradient (default: 0)
+        foreach (bool, optional): accepted for compatibility, no effect (default: None)
+        capturable (bool, optional): accepted for compatibility, no effect
+            (default: False)
+        maximize (bool, optional): ascend the objective instead (default: False)
+        differentiable (bool, optional): record the update in the autograd graph rather
+            than running it under ``no_grad`` (default: False)
     """
 
     def __init__(
@@ -62,52 +61,60 @@ class Adadelta(Optimizer):
         differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        defaults = {
-            "lr": lr,
-            "rho": rho,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "maximize": maximize,
-            "capturable": capturable,
-            "foreach": foreach,
-            "differentiable": differentiable,
-        }
-        super().__init__(params, defaults)
+        _require(0.0 <= rho <= 1.0, "rho", rho)
+        _require(0.0 <= eps, "epsilon", eps)
+        _require(0.0 <= weight_decay, "weight_decay", weight_decay)
+        # the key order is the order state_dict() lists a group's options in
+        settings = dict(
+            lr=lr,
+            rho=rho,
+            eps=eps,
+            weight_decay=weight_decay,
+            maximize=maximize,
+            capturable=capturable,
+            foreach=foreach,
+            differentiable=differentiable,
+        )
+        super().__init__(params, settings)
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a gradient, once.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): recomputes the loss (with ``backward()``) and
+                returns it; its value is returned.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_counter()
-                    state["square_avg"] = _creation.zeros_like(p)
-                    state["acc_delta"] = _creation.zeros_like(p)
-                v, u = state["square_avg"], state["acc_delta"]
-                state["step"] += 1
-                g = p.grad if not group["maximize"] else -p.grad
-                if weight_decay != 0:
-                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                v.mul_(rho).add_((1 - rho) * g * g)  # v ← ρv + (1 − ρ)g²
-                std = v.add(eps).sqrt_()
-                delta = u.add(eps).sqrt_().div_(std).mul_(g)  # Δx = √(u + ε)/√(v + ε) · g
-                u.mul_(rho).add_((1 - rho) * delta * delta)  # u ← ρu + (1 − ρ)Δx²
-                p.add_(delta, alpha=-lr)  # x ← x − ηΔx
+        for options in self.param_groups:
+            self._update_group(options)
         return loss
+
+    def _update_group(self, options: dict) -> None:
+        lr = _to_scalar(options["lr"])
+        rho, eps, decay = options["rho"], options["eps"], options["weight_decay"]
+        keep = 1 - rho  # weight of the newest value in both averages
+        for param in options["params"]:
+            if param.grad is None:
+                continue
+            slot = self.state[param]
+            if not slot:
+                slot["step"] = _step_counter()
+                slot["square_avg"] = _creation.zeros_like(param)
+                slot["acc_delta"] = _creation.zeros_like(param)
+            sq_grads, sq_steps = slot["square_avg"], slot["acc_delta"]
+            slot["step"] += 1
+            grad = -param.grad if options["maximize"] else param.grad
+            if decay != 0:
+                grad = grad.add(param, alpha=decay)
+            sq_grads.mul_(rho).add_(keep * grad * grad)
+            grad_rms = sq_grads.add(eps).sqrt_()
+            update = sq_steps.add(eps).sqrt_().div_(grad_rms).mul_(grad)
+            sq_steps.mul_(rho).add_(keep * update * update)
+            param.add_(update, alpha=-lr)
+
+
+def _require(ok: bool, option: str, value) -> None:
+    """Raise the ValueError PyTorch raises for an option out of its range."""
+    if not ok:
+        raise ValueError(f"Invalid {option} value: {value}")

@@ -10,45 +10,44 @@ __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
-    r"""Implements the Adagrad algorithm.
+    r"""Adagrad (Duchi et al., 2011): every coordinate gets its own step size, which
+    shrinks as the squared gradients seen on that coordinate add up. Rarely-updated
+    coordinates (features that seldom appear) keep large steps; busy ones slow down.
+
+    For each parameter :math:`x` with gradient :math:`g_t` at step :math:`t = 1, 2,
+    \dots` and :math:`s_0 = \tau` (every entry):
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \mathbf{x}_0 \text{ (params)}, \: f
-                \text{ (objective)}, \: \lambda \text{ (weight decay)}, \: \tau
-                \text{ (initial accumulator value)}, \: \kappa \text{ (lr decay)}, \:
-                \epsilon, \: \textit{maximize}                                         \\
-            &\textbf{initialize}: s_0 \leftarrow \tau                                 \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \tilde{\eta} \leftarrow \eta / (1 + (t - 1) \kappa)                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}                          \\
-            &\quad s_t \leftarrow s_{t-1} + g_t^2                                     \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \tilde{\eta}
-                \, g_t / (\sqrt{s_t} + \epsilon)
-       \end{aligned}
+        g_t &\leftarrow g_t + \lambda x_{t-1}
+            \quad\text{(only with weight decay } \lambda \ne 0\text{)} \\
+        \eta_t &= \frac{\eta}{1 + (t - 1)\,\kappa} \\
+        s_t &= s_{t-1} + g_t^2 \\
+        x_t &= x_{t-1} - \eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}
 
-    Like PyTorch, the state (``step`` and ``sum``) of every parameter is created by the
-    constructor, so ``state_dict()`` holds it before the first step.
+    With ``maximize=True`` the step climbs: :math:`-g_t` replaces :math:`g_t`. Since
+    :math:`s_t` only grows, the effective step size only decreases.
+
+    The constructor already creates each parameter's state (``step`` at 0 and ``sum``
+    filled with :math:`\tau`), so ``state_dict()`` shows it before any step; a parameter
+    added later gets it at its first step, also from the constructor's :math:`\tau`.
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 1e-2)
-        lr_decay (float, optional): learning rate decay :math:`\kappa` (default: 0)
-        weight_decay (float, optional): weight decay (L2 penalty) (default: 0)
-        initial_accumulator_value (float, optional): initial value :math:`\tau` of the
-            sum of squares of gradients (default: 0)
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-10)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
-            of running it under ``no_grad`` (default: False)
-        fused (bool, optional): accepted for compatibility (default: None)
+        params (iterable): the tensors to train (or ``(name, tensor)`` pairs), or dicts
+            each describing a parameter group with its own options.
+        lr (float, Tensor, optional): :math:`\eta` (default: 1e-2)
+        lr_decay (float, optional): :math:`\kappa`, how fast :math:`\eta_t` decays with
+            the step count (default: 0)
+        weight_decay (float, optional): :math:`\lambda`, an L2 penalty added to the
+            gradient (default: 0)
+        initial_accumulator_value (float, optional): :math:`\tau`, the starting value
+            of the sum :math:`s` (default: 0)
+        eps (float, optional): :math:`\epsilon`, keeps the division finite
+            (default: 1e-10)
+        foreach (bool, optional): accepted for compatibility, no effect (default: None)
+        maximize (bool, optional): ascend the objective instead (default: False)
+        differentiable (bool, optional): record the update in the autograd graph rather
+            than running it under ``no_grad`` (default: False)
+        fused (bool, optional): accepted for compatibility, no effect (default: None)
     """
 
     def __init__(
@@ -66,64 +65,72 @@ class Adagrad(Optimizer):
         fused: bool | None = None,
     ) -> None:
         _check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        defaults = {
-            "lr": lr,
-            "lr_decay": lr_decay,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value,
-            "foreach": foreach,
-            "maximize": maximize,
-            "differentiable": differentiable,
-            "fused": fused,
-        }
-        super().__init__(params, defaults)
+        _require(0.0 <= lr_decay, "lr_decay", lr_decay)
+        _require(0.0 <= weight_decay, "weight_decay", weight_decay)
+        _require(
+            0.0 <= initial_accumulator_value,
+            "initial_accumulator_value",
+            initial_accumulator_value,
+        )
+        _require(0.0 <= eps, "epsilon", eps)
+        # the key order is the order state_dict() lists a group's options in
+        settings = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            eps=eps,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
+        )
+        super().__init__(params, settings)
         _check_fused(fused, foreach, differentiable)
-        for group in self.param_groups:
-            for p in group["params"]:
-                self._init_state(p)
+        for options in self.param_groups:
+            for param in options["params"]:
+                self._start_state(param)
 
-    def _init_state(self, p) -> None:
-        state = self.state[p]
-        state["step"] = _step_counter()
-        state["sum"] = _creation.full_like(p, self.defaults["initial_accumulator_value"])
+    def _start_state(self, param) -> None:
+        slot = self.state[param]
+        slot["step"] = _step_counter()
+        slot["sum"] = _creation.full_like(param, self.defaults["initial_accumulator_value"])
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a gradient, once.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): recomputes the loss (with ``backward()``) and
+                returns it; its value is returned.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            weight_decay, lr_decay, eps = group["weight_decay"], group["lr_decay"], group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    self._init_state(p)
-                state["step"] += 1
-                t = _get_value(state["step"])
-                g = p.grad if not group["maximize"] else -p.grad
-                if weight_decay != 0:
-                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                clr = lr / (1 + (t - 1) * lr_decay)  # η̃ = η / (1 + (t−1)κ)
-                s = state["sum"]
-                s.add_(g * g)  # s ← s + g²
-                std = s.sqrt().add_(eps)
-                p.add_(-clr * g / std)  # x ← x − η̃ g / (√s + ε)
+        for options in self.param_groups:
+            self._update_group(options)
         return loss
+
+    def _update_group(self, options: dict) -> None:
+        lr = _to_scalar(options["lr"])
+        decay, kappa, eps = options["weight_decay"], options["lr_decay"], options["eps"]
+        for param in options["params"]:
+            if param.grad is None:
+                continue
+            slot = self.state[param]
+            if not slot:
+                self._start_state(param)
+            slot["step"] += 1
+            t = _get_value(slot["step"])
+            grad = -param.grad if options["maximize"] else param.grad
+            if decay != 0:
+                grad = grad.add(param, alpha=decay)
+            lr_t = lr / (1 + (t - 1) * kappa)
+            total = slot["sum"]
+            total.add_(grad * grad)
+            scale = total.sqrt().add_(eps)
+            param.add_(-lr_t * grad / scale)
+
+
+def _require(ok: bool, option: str, value) -> None:
+    """Raise the ValueError PyTorch raises for an option out of its range."""
+    if not ok:
+        raise ValueError(f"Invalid {option} value: {value}")

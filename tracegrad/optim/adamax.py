@@ -4,54 +4,54 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    _check_adam_options,
     Optimizer,
+    _check_adam_options,
     _evaluate,
     _get_value,
     _step_counter,
     _to_scalar,
+    _use_grad,
 )
-from .optimizer import _use_grad
 
 __all__ = ["Adamax"]
 
 
 class Adamax(Optimizer):
-    r"""Implements the Adamax algorithm (a variant of Adam based on infinity norm).
+    r"""Adamax (Kingma & Ba, 2015, section 7): Adam's second moment, an average of
+    :math:`g^2`, generalised to an :math:`L^p` average and taken to the limit
+    :math:`p \to \infty`. The limit is a running *maximum* of :math:`|g|` that decays by
+    :math:`\beta_2` per step, which needs no bias correction.
+
+    For each parameter :math:`x` with gradient :math:`g_t` at step :math:`t`
+    (:math:`m_0 = u_0 = 0`):
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \beta_1, \beta_2 \text{ (betas)}, \:
-                \mathbf{x}_0 \text{ (params)}, \: f \text{ (objective)}, \: \lambda
-                \text{ (weight decay)}, \: \epsilon, \: \textit{maximize}              \\
-            &\textbf{initialize}: m_0 \leftarrow 0 \text{ (first moment)}, \:
-                u_0 \leftarrow 0 \text{ (infinity norm)}                               \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}                          \\
-            &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t                 \\
-            &\quad u_t \leftarrow \max(\beta_2 u_{t-1}, |g_t| + \epsilon)             \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \frac{\eta}{1 - \beta_1^t}
-                \, m_t / u_t
-       \end{aligned}
+        g_t &\leftarrow g_t + \lambda x_{t-1}
+            \quad\text{(only with weight decay } \lambda \ne 0\text{)} \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1)\, g_t \\
+        u_t &= \max\big(\beta_2 u_{t-1},\; |g_t| + \epsilon\big) \\
+        x_t &= x_{t-1} - \frac{\eta}{1 - \beta_1^t}\, \frac{m_t}{u_t}
+
+    With ``maximize=True`` the step climbs: :math:`-g_t` replaces :math:`g_t`. The state
+    of a parameter holds ``step``, ``exp_avg`` (:math:`m`) and ``exp_inf``
+    (:math:`u`).
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 2e-3)
-        betas (tuple[float, float], optional): coefficients used for computing running
-            averages of gradient and its square (default: (0.9, 0.999))
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-8)
-        weight_decay (float, optional): weight decay (L2 penalty) (default: 0)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
-            of running it under ``no_grad`` (default: False)
-        capturable (bool, optional): accepted for compatibility (default: False)
+        params (iterable): the tensors to train (or ``(name, tensor)`` pairs), or dicts
+            each describing a parameter group with its own options.
+        lr (float, Tensor, optional): :math:`\eta` (default: 2e-3)
+        betas (tuple[float, float], optional): :math:`(\beta_1, \beta_2)`, the decay of
+            :math:`m` and of :math:`u`, each in [0, 1) (default: (0.9, 0.999))
+        eps (float, optional): :math:`\epsilon`, keeps :math:`u` away from zero
+            (default: 1e-8)
+        weight_decay (float, optional): :math:`\lambda`, an L2 penalty added to the
+            gradient (default: 0)
+        foreach (bool, optional): accepted for compatibility, no effect (default: None)
+        maximize (bool, optional): ascend the objective instead (default: False)
+        differentiable (bool, optional): record the update in the autograd graph rather
+            than running it under ``no_grad`` (default: False)
+        capturable (bool, optional): accepted for compatibility, no effect
+            (default: False)
     """
 
     def __init__(
@@ -68,46 +68,51 @@ class Adamax(Optimizer):
         capturable: bool = False,
     ) -> None:
         _check_adam_options(lr, eps, betas, weight_decay)
-        defaults = {
-            "lr": lr,
-            "betas": betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "foreach": foreach,
-            "maximize": maximize,
-            "differentiable": differentiable,
-            "capturable": capturable,
-        }
-        super().__init__(params, defaults)
+        # the key order is the order state_dict() lists a group's options in
+        settings = dict(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+            capturable=capturable,
+        )
+        super().__init__(params, settings)
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a gradient, once.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): recomputes the loss (with ``backward()``) and
+                returns it; its value is returned.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = group["betas"]
-            eps, weight_decay = group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_counter()
-                    state["exp_avg"] = _creation.zeros_like(p)
-                    state["exp_inf"] = _creation.zeros_like(p)
-                m, u = state["exp_avg"], state["exp_inf"]
-                g = p.grad if not group["maximize"] else -p.grad
-                state["step"] += 1
-                if weight_decay != 0:
-                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                m.lerp_(g, 1 - beta1)  # m ← β₁m + (1 − β₁)g
-                u.copy_(u.mul_(beta2).maximum(g.abs().add_(eps)))  # u ← max(β₂u, |g| + ε)
-                clr = lr / (1 - beta1 ** _get_value(state["step"]))
-                p.add_(-clr * m / u)  # x ← x − η/(1 − β₁ᵗ) · m/u
+        for options in self.param_groups:
+            self._update_group(options)
         return loss
+
+    def _update_group(self, options: dict) -> None:
+        lr = _to_scalar(options["lr"])
+        b1, b2 = options["betas"]
+        eps, decay = options["eps"], options["weight_decay"]
+        for param in options["params"]:
+            if param.grad is None:
+                continue
+            slot = self.state[param]
+            if not slot:
+                slot["step"] = _step_counter()
+                slot["exp_avg"] = _creation.zeros_like(param)
+                slot["exp_inf"] = _creation.zeros_like(param)
+            mean, peak = slot["exp_avg"], slot["exp_inf"]
+            slot["step"] += 1
+            grad = -param.grad if options["maximize"] else param.grad
+            if decay != 0:
+                grad = grad.add(param, alpha=decay)
+            mean.lerp_(grad, 1 - b1)
+            floor = grad.abs().add_(eps)
+            peak.copy_(peak.mul_(b2).maximum(floor))
+            step_size = lr / (1 - b1 ** _get_value(slot["step"]))
+            param.add_(-step_size * mean / peak)

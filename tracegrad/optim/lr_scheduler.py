@@ -18,11 +18,11 @@ drive one optimizer at once; each also states its closed form in its docstring.
 
 from __future__ import annotations
 
+import bisect
+import collections
 import math
 import types
 import warnings
-from bisect import bisect_right
-from collections import Counter
 from typing import Any
 
 from .._tensor import Tensor
@@ -63,6 +63,12 @@ _STEP_ORDER_WARNING = (
 _GET_LR_WARNING = (
     "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 )
+_MISSING_INITIAL_LR = (
+    "param 'initial_lr' is not specified in param_groups[{index}] when resuming scheduler "
+    "with last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume "
+    "training from a checkpoint but haven't properly loaded the optimizer state\n2. "
+    "You're using last_epoch >= 0 for a fresh training run (not recommended)"
+)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -88,11 +94,23 @@ def _per_group(name: str, optimizer: Optimizer, value) -> list[Any]:
     if isinstance(value, (list, tuple)):
         if len(value) != count:
             raise ValueError(
-                f"{name} must have the same length as optimizer.param_groups. "
-                f"{name} has {len(value)} values, param_groups has {count}."
+                f"{name} must have the same length as optimizer.param_groups. {name} has "
+                f"{len(value)} values, param_groups has {count}."
             )
         return [_snapshot(v) for v in value]
     return [_snapshot(value) for _ in range(count)]
+
+
+def _require_optimizer(candidate) -> None:
+    """Schedulers drive an :class:`Optimizer`; anything else is a TypeError."""
+    if isinstance(candidate, Optimizer):
+        return
+    raise TypeError(f"{type(candidate).__name__} is not an Optimizer")
+
+
+def _unknown(what: str, value: str) -> ValueError:
+    """The error for an unknown mode name (a non-string name fails as in PyTorch)."""
+    return ValueError(what + " " + value + " is unknown!")
 
 
 def _watch_optimizer(optimizer: Optimizer) -> None:
@@ -120,14 +138,13 @@ class LRScheduler:
 
     Args:
         optimizer (Optimizer): the optimizer whose learning rates are scheduled.
-        last_epoch (int): index of the last epoch seen. ``-1`` (default) starts a new
+        last_epoch (int): the epoch the schedule resumes after. ``-1`` (default) starts a new
             schedule and records every group's ``lr`` as its ``initial_lr``; any other
             value resumes one and needs ``initial_lr`` to be present in every group.
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _require_optimizer(optimizer)
         self.optimizer = optimizer
         self.base_lrs = self._find_base_lrs(last_epoch)
         self.last_epoch = last_epoch
@@ -135,28 +152,22 @@ class LRScheduler:
         self._is_initial = False
         self._get_lr_called_within_step = False
         _watch_optimizer(optimizer)
-        self._initial_step()
+        self._take_first_step()
 
     def _find_base_lrs(self, last_epoch: int) -> list[Any]:
         groups = self.optimizer.param_groups
         if last_epoch == -1:
+            # a fresh schedule: the current rates become the initial ones
             for group in groups:
                 group.setdefault("initial_lr", _snapshot(group["lr"]))
         else:
-            for index, group in enumerate(groups):
-                if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{index}] "
-                        "when resuming scheduler with last_epoch >= 0.\n"
-                        "This typically happens when:\n"
-                        "1. You're trying to resume training from a checkpoint but haven't "
-                        "properly loaded the optimizer state\n"
-                        "2. You're using last_epoch >= 0 for a fresh training run "
-                        "(not recommended)"
-                    )
+            # a resumed schedule: the initial rates must have been saved with the groups
+            lacking = [index for index, group in enumerate(groups) if "initial_lr" not in group]
+            if lacking:
+                raise KeyError(_MISSING_INITIAL_LR.format(index=lacking[0]))
         return [_snapshot(group["initial_lr"]) for group in groups]
 
-    def _initial_step(self) -> None:
+    def _take_first_step(self) -> None:
         """Take the first step, which sets the learning rates of epoch ``last_epoch + 1``."""
         self._step_count = 0
         self._is_initial = True
@@ -169,7 +180,11 @@ class LRScheduler:
 
     def get_lr(self) -> list[Any]:
         """The learning rate of every param group at epoch ``last_epoch``."""
-        raise NotImplementedError
+        raise NotImplementedError  # bare, as in PyTorch
+
+    def _current_lrs(self) -> list[Any]:
+        """The ``lr`` of every param group as it is now (the start of a chainable rule)."""
+        return [options["lr"] for options in self.optimizer.param_groups]
 
     def _check_get_lr_context(self) -> None:
         """Warn when ``get_lr`` is called by the user rather than by ``step``."""
@@ -217,7 +232,7 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore the attributes saved by :meth:`state_dict`."""
-        self.__dict__.update(state_dict)
+        vars(self).update(state_dict)
 
 
 class _LRScheduler(LRScheduler):
@@ -237,25 +252,24 @@ class _LambdaState(LRScheduler):
     def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
         self.optimizer = optimizer
         self._set_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def _set_lambdas(self, optimizer: Optimizer, lr_lambda) -> None:
         count = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != count:
-                raise ValueError(f"Expected {count} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * count
+        one_per_group = isinstance(lr_lambda, (list, tuple))
+        if one_per_group and len(lr_lambda) != count:
+            raise ValueError(f"Expected {count} lr_lambdas, but got {len(lr_lambda)}")
+        self.lr_lambdas = list(lr_lambda) if one_per_group else [lr_lambda] * count
 
     def state_dict(self) -> dict[str, Any]:
-        state = super().state_dict()
-        del state["lr_lambdas"]
-        state["lr_lambdas"] = [
+        saved = super().state_dict()
+        # moved to the end, where PyTorch lists it
+        del saved["lr_lambdas"]
+        saved["lr_lambdas"] = [
             None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
             for fn in self.lr_lambdas
         ]
-        return state
+        return saved
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state = dict(state_dict)
@@ -274,7 +288,7 @@ class LambdaLR(_LambdaState):
     Args:
         optimizer (Optimizer): the scheduled optimizer.
         lr_lambda (callable or list): ``epoch -> factor``, or one such function per group.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def get_lr(self) -> list[Any]:
@@ -292,7 +306,7 @@ class MultiplicativeLR(_LambdaState):
     Args:
         optimizer (Optimizer): the scheduled optimizer.
         lr_lambda (callable or list): ``epoch -> factor``, or one such function per group.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def get_lr(self) -> list[Any]:
@@ -315,7 +329,7 @@ class StepLR(LRScheduler):
         optimizer (Optimizer): the scheduled optimizer.
         step_size (int): number of epochs between two decays.
         gamma (float): decay factor. Default: 0.1.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -323,15 +337,12 @@ class StepLR(LRScheduler):
     ) -> None:
         self.step_size = step_size
         self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
         decays = self.last_epoch != 0 and self.last_epoch % self.step_size == 0
-        return [
-            group["lr"] * self.gamma if decays else group["lr"]
-            for group in self.optimizer.param_groups
-        ]
+        return [lr * self.gamma if decays else lr for lr in self._current_lrs()]
 
     def _get_closed_form_lr(self) -> list[Any]:
         power = self.last_epoch // self.step_size
@@ -349,26 +360,23 @@ class MultiStepLR(LRScheduler):
         optimizer (Optimizer): the scheduled optimizer.
         milestones (list): epochs at which the rate decays.
         gamma (float): decay factor. Default: 0.1.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
         self, optimizer: Optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        self.milestones = Counter(milestones)
+        self.milestones = collections.Counter(milestones)
         self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
         hits = self.milestones.get(self.last_epoch, 0)
-        return [
-            group["lr"] * self.gamma**hits if hits else group["lr"]
-            for group in self.optimizer.param_groups
-        ]
+        return [lr * self.gamma**hits if hits else lr for lr in self._current_lrs()]
 
     def _get_closed_form_lr(self) -> list[Any]:
-        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        passed = bisect.bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [base_lr * self.gamma**passed for base_lr in self.base_lrs]
 
 
@@ -383,7 +391,7 @@ class ConstantLR(LRScheduler):
         optimizer (Optimizer): the scheduled optimizer.
         factor (float): the scale, in [0, 1]. Default: 1/3.
         total_iters (int): number of epochs the scale lasts. Default: 5.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -397,7 +405,7 @@ class ConstantLR(LRScheduler):
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
         self.total_iters = total_iters
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
@@ -427,7 +435,7 @@ class LinearLR(LRScheduler):
         start_factor (float): factor at epoch 0, in (0, 1]. Default: 1/3.
         end_factor (float): factor from epoch ``total_iters`` on, in [0, 1]. Default: 1.
         total_iters (int): length of the ramp. Default: 5.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -448,14 +456,15 @@ class LinearLR(LRScheduler):
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
         groups = self.optimizer.param_groups
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in groups]
-        if self._is_initial or self.last_epoch > self.total_iters:
+        ramp_over = self.last_epoch > self.total_iters
+        if ramp_over or self._is_initial:
             return [group["lr"] for group in groups]
         # ratio of the factor at this epoch to the factor at the previous one
         span = self.end_factor - self.start_factor
@@ -476,12 +485,12 @@ class ExponentialLR(LRScheduler):
     Args:
         optimizer (Optimizer): the scheduled optimizer.
         gamma (float): decay factor.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
@@ -491,7 +500,8 @@ class ExponentialLR(LRScheduler):
         return [group["lr"] * self.gamma for group in groups]
 
     def _get_closed_form_lr(self) -> list[Any]:
-        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
+        decay = self.gamma**self.last_epoch
+        return [base_lr * decay for base_lr in self.base_lrs]
 
 
 class PolynomialLR(LRScheduler):
@@ -503,7 +513,7 @@ class PolynomialLR(LRScheduler):
         optimizer (Optimizer): the scheduled optimizer.
         total_iters (int): epochs until the rate reaches zero. Default: 5.
         power (float): the exponent ``p``. Default: 1.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -515,12 +525,13 @@ class PolynomialLR(LRScheduler):
     ) -> None:
         self.total_iters = total_iters
         self.power = power
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
         groups = self.optimizer.param_groups
-        if self._is_initial or self.last_epoch > self.total_iters:
+        reached_zero = self.last_epoch > self.total_iters
+        if reached_zero or self._is_initial:
             return [group["lr"] for group in groups]
         now = 1.0 - self.last_epoch / self.total_iters
         before = 1.0 - (self.last_epoch - 1) / self.total_iters
@@ -553,8 +564,8 @@ class CosineAnnealingLR(LRScheduler):
     Args:
         optimizer (Optimizer): the scheduled optimizer.
         T_max (int): half period of the cosine, in epochs.
-        eta_min (float): minimum learning rate. Default: 0.
-        last_epoch (int): index of the last epoch. Default: -1.
+        eta_min (float): the lowest rate, reached at epoch ``T_max``. Default: 0.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -566,7 +577,7 @@ class CosineAnnealingLR(LRScheduler):
     ) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def get_lr(self) -> list[Any]:
         self._check_get_lr_context()
@@ -592,18 +603,23 @@ class CosineAnnealingLR(LRScheduler):
 
 # ----------------------------------------------------------------------------- combinations
 
+_ABSENT = object()  # marks a missing attribute
+
 
 def _check_shared_optimizer(owner: str, optimizer: Optimizer, schedulers) -> None:
+    """Every inner scheduler must be a stepwise one driving ``optimizer`` itself."""
     for index, scheduler in enumerate(schedulers):
-        if not hasattr(scheduler, "optimizer"):
+        owned = getattr(scheduler, "optimizer", _ABSENT)
+        if owned is _ABSENT:
             raise TypeError(f"{owner} at index {index} should have `optimizer` as its attribute.")
-        if isinstance(scheduler, ReduceLROnPlateau):
+        needs_metric = isinstance(scheduler, ReduceLROnPlateau)
+        if needs_metric:
             raise ValueError(
                 f"{owner} does not support `ReduceLROnPlateau` scheduler as it requires "
                 f"additional kwargs to be specified when calling `step`, but got one at "
                 f"index {index} in the given schedulers sequence."
             )
-        if scheduler.optimizer is not optimizer:
+        if owned is not optimizer:
             raise ValueError(
                 f"{owner} expects all schedulers to belong to the same optimizer, but got "
                 f"scheduler {type(scheduler).__name__} at index {index} has "
@@ -614,21 +630,21 @@ def _check_shared_optimizer(owner: str, optimizer: Optimizer, schedulers) -> Non
 class _SchedulerList(LRScheduler):
     """State handling of the schedulers made of other schedulers (``_schedulers``)."""
 
+    # not saved as attributes: the optimizer is the caller's, the inner schedulers are
+    # saved through their own state_dict (appended under "_schedulers")
+    _UNSAVED = ("optimizer", "_schedulers")
+
     def state_dict(self) -> dict[str, Any]:
-        state = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "_schedulers")
-        }
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
+        saved = {name: value for name, value in vars(self).items() if name not in self._UNSAVED}
+        saved["_schedulers"] = [inner.state_dict() for inner in self._schedulers]
+        return saved
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for scheduler, scheduler_state in zip(self._schedulers, inner):
-            scheduler.load_state_dict(scheduler_state)
+        own = dict(state_dict)
+        inner_states = own.pop("_schedulers")
+        vars(self).update(own)
+        for inner, inner_state in zip(self._schedulers, inner_states):
+            inner.load_state_dict(inner_state)
 
 
 class SequentialLR(_SchedulerList):
@@ -641,7 +657,7 @@ class SequentialLR(_SchedulerList):
         optimizer (Optimizer): the optimizer all the schedulers drive.
         schedulers (list): the schedulers, in order of use.
         milestones (list): the epochs at which to switch; one fewer than the schedulers.
-        last_epoch (int): index of the last epoch. Default: -1.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
     """
 
     def __init__(
@@ -651,13 +667,13 @@ class SequentialLR(_SchedulerList):
             raise ValueError(
                 f"{type(self).__name__} expects at least one scheduler, but got no scheduler."
             )
-        _check_shared_optimizer(f"{type(self).__name__} scheduler", optimizer, schedulers)
-        if len(milestones) != len(schedulers) - 1:
+        _check_shared_optimizer(type(self).__name__, optimizer, schedulers)
+        switches = len(schedulers) - 1
+        if len(milestones) != switches:
             raise ValueError(
-                "Sequential Schedulers expects number of schedulers provided to be one more "
-                "than the number of milestone points, but got number of schedulers "
-                f"{len(schedulers)} and the number of milestones to be equal to "
-                f"{len(milestones)}"
+                "Sequential Schedulers expects number of schedulers provided to be one more than "
+                "the number of milestone points, but got number of schedulers "
+                f"{len(schedulers)} and the number of milestones to be equal to {len(milestones)}"
             )
         self._schedulers = list(schedulers)
         self._milestones = milestones
@@ -666,23 +682,23 @@ class SequentialLR(_SchedulerList):
 
         # Creating the schedulers stepped each of them once; start over from the initial
         # rates, and let only the first scheduler take its first step.
-        for group in optimizer.param_groups:
-            _assign(group, "lr", group["initial_lr"])
-        for scheduler in self._schedulers:
-            scheduler.last_epoch -= 1
-        self._schedulers[0]._initial_step()
+        for entry in optimizer.param_groups:
+            _assign(entry, "lr", entry["initial_lr"])
+        for inner in self._schedulers:
+            inner.last_epoch -= 1
+        self._schedulers[0]._take_first_step()
         self._last_lr = self._schedulers[0].get_last_lr()
 
     def step(self) -> None:
         """Advance the scheduler in charge, starting the next one at a milestone."""
         self.last_epoch += 1
-        index = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[index]
+        index = bisect.bisect_right(self._milestones, self.last_epoch)
+        active = self._schedulers[index]
         if index > 0 and self._milestones[index - 1] == self.last_epoch:
-            scheduler._advance(0)
+            active._advance(0)  # just switched: the new scheduler starts at its epoch 0
         else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
+            active.step()
+        self._last_lr = active.get_last_lr()
 
     def recursive_undo(self, sched=None) -> None:
         """Take back the initial step of ``sched`` (or of every inner scheduler)."""
@@ -708,16 +724,16 @@ class ChainedScheduler(_SchedulerList):
                 f"{type(self).__name__} expects at least one scheduler to be chained, "
                 "but got no scheduler."
             )
-        optimizer = optimizer or schedulers[0].optimizer
-        _check_shared_optimizer(f"{type(self).__name__}", optimizer, schedulers)
+        driven = optimizer or schedulers[0].optimizer
+        _check_shared_optimizer(type(self).__name__, driven, schedulers)
         self._schedulers = list(schedulers)
-        self.optimizer = optimizer
-        self._last_lr = [_snapshot(group["lr"]) for group in optimizer.param_groups]
+        self.optimizer = driven
+        self._last_lr = [_snapshot(group["lr"]) for group in driven.param_groups]
 
     def step(self) -> None:
         """Step every scheduler of the chain."""
-        for scheduler in self._schedulers:
-            scheduler.step()
+        for inner in self._schedulers:
+            inner.step()
         self._last_lr = [_snapshot(group["lr"]) for group in self.optimizer.param_groups]
 
 
@@ -763,47 +779,43 @@ class ReduceLROnPlateau(LRScheduler):
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _require_optimizer(optimizer)
         self.optimizer = optimizer
         count = len(optimizer.param_groups)
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != count:
-                raise ValueError(f"expected {count} min_lrs, got {len(min_lr)}")
-            self.default_min_lr = None
-            self.min_lrs = list(min_lr)
-        else:
-            self.default_min_lr = min_lr
-            self.min_lrs = [min_lr] * count
+        one_per_group = isinstance(min_lr, (list, tuple))
+        if one_per_group and len(min_lr) != count:
+            raise ValueError(f"expected {count} min_lrs, got {len(min_lr)}")
+        # default_min_lr stays None when a list was given (the attribute order is saved)
+        self.default_min_lr = None if one_per_group else min_lr
+        self.min_lrs = list(min_lr) if one_per_group else [min_lr] * count
         self.patience = patience
         self.cooldown = cooldown
         self.eps = eps
         self.last_epoch = 0
         self._last_lr = [_snapshot(group["lr"]) for group in optimizer.param_groups]
         self._set_comparison(mode, threshold, threshold_mode)
-        self._reset()
+        self._forget_history()
 
     def _set_comparison(self, mode: str, threshold: float, threshold_mode: str) -> None:
         if mode not in ("min", "max"):
-            raise ValueError("mode " + mode + " is unknown!")
+            raise _unknown("mode", mode)
         if threshold_mode not in ("rel", "abs"):
-            raise ValueError("threshold mode " + threshold_mode + " is unknown!")
+            raise _unknown("threshold mode", threshold_mode)
         self.mode_worse = math.inf if mode == "min" else -math.inf
         self.mode = mode
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
-    def _reset(self) -> None:
-        """Forget the best value and the counters."""
-        self.best = self.mode_worse
-        self.cooldown_counter = 0
-        self.num_bad_epochs = 0
+    def _forget_history(self) -> None:
+        """No best value yet (the worst possible one), no cooldown, no bad epoch."""
+        self.best, self.cooldown_counter, self.num_bad_epochs = self.mode_worse, 0, 0
 
     @property
     def in_cooldown(self) -> bool:
-        return self.cooldown_counter > 0
+        """Whether the epochs of rest after a decay are still running."""
+        return 0 < self.cooldown_counter
 
-    def _is_better(self, current: float, best: float) -> bool:
+    def _improves_on(self, current: float, best: float) -> bool:
         relative = self.threshold_mode == "rel"
         if self.mode == "min":
             bound = best * (1.0 - self.threshold) if relative else best - self.threshold
@@ -814,35 +826,33 @@ class ReduceLROnPlateau(LRScheduler):
     def step(self, metrics, epoch=None) -> None:
         """Record this epoch's ``metrics`` and decay the rates if the plateau is too long."""
         current = float(metrics)
-        if epoch is None:
-            epoch = self.last_epoch + 1
-        else:
+        if epoch is not None:
             warnings.warn(_EPOCH_ARGUMENT_WARNING, UserWarning, stacklevel=2)
-        self.last_epoch = epoch
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
 
-        if self._is_better(current, self.best):
+        improved = self._improves_on(current, self.best)
+        if improved:
             self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
+        self.num_bad_epochs = 0 if improved else self.num_bad_epochs + 1
         if self.in_cooldown:
-            self.cooldown_counter -= 1
+            # bad epochs are not counted while resting after a decay
+            self.cooldown_counter = self.cooldown_counter - 1
             self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
+        plateau_too_long = self.num_bad_epochs > self.patience
+        if plateau_too_long:
             self._reduce_lr()
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [_snapshot(group["lr"]) for group in self.optimizer.param_groups]
 
     def _reduce_lr(self) -> None:
-        for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
-            old_lr = float(group["lr"])
-            new_lr = max(old_lr * self.factor, min_lr)
-            if old_lr - new_lr > self.eps:
-                _assign(group, "lr", new_lr)
+        for group, floor in zip(self.optimizer.param_groups, self.min_lrs):
+            before = float(group["lr"])
+            after = max(before * self.factor, floor)
+            if before - after > self.eps:  # skip changes too small to matter
+                _assign(group, "lr", after)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.__dict__.update(state_dict)
+        vars(self).update(state_dict)
         self._set_comparison(self.mode, self.threshold, self.threshold_mode)
 
 
@@ -857,6 +867,18 @@ def _anneal_cos(start, end, fraction):
 def _anneal_linear(start, end, fraction):
     """From ``start`` (fraction 0) to ``end`` (fraction 1) along a straight line."""
     return (end - start) * fraction + start
+
+
+def _cycle_length(total_steps, epochs, steps_per_epoch) -> int:
+    """The number of steps of the cycle, given directly or as epochs times their length."""
+    if total_steps is None:
+        if epochs is None or steps_per_epoch is None:
+            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+        _positive_int("epochs", epochs)
+        _positive_int("steps_per_epoch", steps_per_epoch)
+        return epochs * steps_per_epoch
+    _positive_int("total_steps", total_steps)
+    return total_steps
 
 
 def _positive_int(name: str, value) -> None:
@@ -910,21 +932,13 @@ class OneCycleLR(LRScheduler):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _require_optimizer(optimizer)
         self.optimizer = optimizer
+        self.total_steps = _cycle_length(total_steps, epochs, steps_per_epoch)
 
-        if total_steps is not None:
-            _positive_int("total_steps", total_steps)
-            self.total_steps = total_steps
-        elif epochs is not None and steps_per_epoch is not None:
-            _positive_int("epochs", epochs)
-            _positive_int("steps_per_epoch", steps_per_epoch)
-            self.total_steps = epochs * steps_per_epoch
-        else:
-            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
-
-        if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
+        # compared first, so that a non-number fails as in PyTorch
+        outside = pct_start < 0 or pct_start > 1
+        if outside or not isinstance(pct_start, float):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         self._schedule_phases = self._phases(pct_start, three_phase)
 
@@ -957,7 +971,7 @@ class OneCycleLR(LRScheduler):
                     group["max_momentum"] = high
                     group["base_momentum"] = low
 
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, last_epoch=last_epoch)
 
     def _phases(self, pct_start: float, three_phase: bool) -> list[dict[str, Any]]:
         """The phases of the cycle: where each ends and the group keys it moves between."""
@@ -1012,13 +1026,13 @@ class OneCycleLR(LRScheduler):
         fraction = (step - phase_start) / (phase["end_step"] - phase_start)
 
         lrs = []
-        for group in self.optimizer.param_groups:
+        for entry in self.optimizer.param_groups:
             lrs.append(
-                self._anneal_func(group[phase["start_lr"]], group[phase["end_lr"]], fraction)
+                self._anneal_func(entry[phase["start_lr"]], entry[phase["end_lr"]], fraction)
             )
             if self.cycle_momentum:
                 momentum = self._anneal_func(
-                    group[phase["start_momentum"]], group[phase["end_momentum"]], fraction
+                    entry[phase["start_momentum"]], entry[phase["end_momentum"]], fraction
                 )
-                self._set_momentum(group, momentum)
+                self._set_momentum(entry, momentum)
         return lrs

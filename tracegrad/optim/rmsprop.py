@@ -9,50 +9,49 @@ __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
-    r"""Implements the RMSprop algorithm.
+    r"""RMSprop (Hinton's lecture notes, 2012): divide each coordinate of the gradient
+    by the root of a running average of its squares. Unlike Adagrad's growing sum, the
+    average forgets old gradients, so the step size does not decay to zero.
+
+    For each parameter :math:`x` with gradient :math:`g_t` at step :math:`t`
+    (:math:`v_0 = \bar g_0 = b_0 = 0`):
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \alpha \text{ (alpha)}, \:
-                \mathbf{x}_0 \text{ (params)}, \: f \text{ (objective)}, \: \lambda
-                \text{ (weight decay)}, \: \mu \text{ (momentum)}, \: \textit{centered},
-                \: \epsilon, \: \textit{maximize}                                      \\
-            &\textbf{initialize}: v_0 \leftarrow 0, \: b_0 \leftarrow 0, \:
-                g^{ave}_0 \leftarrow 0                                                 \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}                          \\
-            &\quad v_t \leftarrow \alpha v_{t-1} + (1 - \alpha) g_t^2                 \\
-            &\quad \tilde{v}_t \leftarrow v_t                                         \\
-            &\quad \textbf{if} \: \textit{centered}: \:
-                g^{ave}_t \leftarrow \alpha g^{ave}_{t-1} + (1 - \alpha) g_t, \:
-                \tilde{v}_t \leftarrow v_t - (g^{ave}_t)^2                             \\
-            &\quad \textbf{if} \: \mu > 0: \:
-                b_t \leftarrow \mu b_{t-1} + g_t / (\sqrt{\tilde{v}_t} + \epsilon), \:
-                \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \eta b_t                    \\
-            &\quad \textbf{else}: \: \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \eta
-                \, g_t / (\sqrt{\tilde{v}_t} + \epsilon)
-       \end{aligned}
+        g_t &\leftarrow g_t + \lambda x_{t-1}
+            \quad\text{(only with weight decay } \lambda \ne 0\text{)} \\
+        v_t &= \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2 \\
+        s_t &= \sqrt{v_t} + \epsilon
+            \quad\text{or, centered:}\quad
+            \bar g_t = \alpha\, \bar g_{t-1} + (1 - \alpha)\, g_t, \;\;
+            s_t = \sqrt{v_t - \bar g_t^2} + \epsilon \\
+        x_t &= x_{t-1} - \eta\, \frac{g_t}{s_t}
+            \quad\text{or, with momentum } \mu > 0:\quad
+            b_t = \mu\, b_{t-1} + \frac{g_t}{s_t}, \;\; x_t = x_{t-1} - \eta\, b_t
+
+    The centered variant divides by an estimate of the gradient's variance rather than
+    of its raw second moment. With ``maximize=True`` the step climbs: :math:`-g_t`
+    replaces :math:`g_t`. The state of a parameter holds ``step``, ``square_avg``
+    (:math:`v`), plus ``momentum_buffer`` (:math:`b`) when :math:`\mu > 0` and
+    ``grad_avg`` (:math:`\bar g`) when centered.
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 1e-2)
-        alpha (float, optional): smoothing constant :math:`\alpha` (default: 0.99)
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-8)
-        weight_decay (float, optional): weight decay (L2 penalty) (default: 0)
-        momentum (float, optional): momentum factor :math:`\mu` (default: 0)
-        centered (bool, optional): if ``True``, compute the centered RMSProp, the
-            gradient is normalized by an estimation of its variance (default: False)
-        capturable (bool, optional): accepted for compatibility (default: False)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
-            of running it under ``no_grad`` (default: False)
+        params (iterable): the tensors to train (or ``(name, tensor)`` pairs), or dicts
+            each describing a parameter group with its own options.
+        lr (float, Tensor, optional): :math:`\eta` (default: 1e-2)
+        alpha (float, optional): :math:`\alpha`, the decay of the running averages
+            (default: 0.99)
+        eps (float, optional): :math:`\epsilon`, keeps the division finite
+            (default: 1e-8)
+        weight_decay (float, optional): :math:`\lambda`, an L2 penalty added to the
+            gradient (default: 0)
+        momentum (float, optional): :math:`\mu` (default: 0)
+        centered (bool, optional): normalize by the estimated variance (default: False)
+        capturable (bool, optional): accepted for compatibility, no effect
+            (default: False)
+        foreach (bool, optional): accepted for compatibility, no effect (default: None)
+        maximize (bool, optional): ascend the objective instead (default: False)
+        differentiable (bool, optional): record the update in the autograd graph rather
+            than running it under ``no_grad`` (default: False)
     """
 
     def __init__(
@@ -70,69 +69,75 @@ class RMSprop(Optimizer):
         differentiable: bool = False,
     ) -> None:
         _check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
-        defaults = {
-            "lr": lr,
-            "momentum": momentum,
-            "alpha": alpha,
-            "eps": eps,
-            "centered": centered,
-            "weight_decay": weight_decay,
-            "capturable": capturable,
-            "foreach": foreach,
-            "maximize": maximize,
-            "differentiable": differentiable,
-        }
-        super().__init__(params, defaults)
+        _require(0.0 <= eps, "epsilon", eps)
+        _require(0.0 <= momentum, "momentum", momentum)
+        _require(0.0 <= weight_decay, "weight_decay", weight_decay)
+        _require(0.0 <= alpha, "alpha", alpha)
+        # the key order is the order state_dict() lists a group's options in
+        settings = dict(
+            lr=lr,
+            momentum=momentum,
+            alpha=alpha,
+            eps=eps,
+            centered=centered,
+            weight_decay=weight_decay,
+            capturable=capturable,
+            foreach=foreach,
+            maximize=maximize,
+            differentiable=differentiable,
+        )
+        super().__init__(params, settings)
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a gradient, once.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): recomputes the loss (with ``backward()``) and
+                returns it; its value is returned.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
-            weight_decay, centered = group["weight_decay"], group["centered"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_counter()
-                    state["square_avg"] = _creation.zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = _creation.zeros_like(p)
-                    if centered:
-                        state["grad_avg"] = _creation.zeros_like(p)
-                g = p.grad if not group["maximize"] else -p.grad
-                v = state["square_avg"]
-                state["step"] += 1
-                if weight_decay != 0:
-                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                v.mul_(alpha).add_((1 - alpha) * g * g)  # v ← αv + (1 − α)g²
-                if centered:
-                    g_ave = state["grad_avg"]
-                    g_ave.lerp_(g, 1 - alpha)  # ḡ ← αḡ + (1 − α)g
-                    avg = (v - g_ave * g_ave).sqrt_()  # √(v − ḡ²)
-                else:
-                    avg = v.sqrt()
-                avg = avg.add_(eps)
-                if momentum > 0:
-                    buf = state["momentum_buffer"]
-                    buf.mul_(momentum).add_(g / avg)  # b ← μb + g/(√ṽ + ε)
-                    p.add_(buf, alpha=-lr)  # x ← x − ηb
-                else:
-                    p.add_(-lr * g / avg)  # x ← x − η g/(√ṽ + ε)
+        for options in self.param_groups:
+            self._update_group(options)
         return loss
+
+    def _update_group(self, options: dict) -> None:
+        lr = _to_scalar(options["lr"])
+        alpha, eps, mu = options["alpha"], options["eps"], options["momentum"]
+        decay, centered = options["weight_decay"], options["centered"]
+        for param in options["params"]:
+            if param.grad is None:
+                continue
+            slot = self.state[param]
+            if not slot:
+                slot["step"] = _step_counter()
+                slot["square_avg"] = _creation.zeros_like(param)
+                if mu > 0:
+                    slot["momentum_buffer"] = _creation.zeros_like(param)
+                if centered:
+                    slot["grad_avg"] = _creation.zeros_like(param)
+            grad = -param.grad if options["maximize"] else param.grad
+            sq_mean = slot["square_avg"]
+            slot["step"] += 1
+            if decay != 0:
+                grad = grad.add(param, alpha=decay)
+            sq_mean.mul_(alpha).add_((1 - alpha) * grad * grad)
+            if centered:
+                mean = slot["grad_avg"]
+                mean.lerp_(grad, 1 - alpha)
+                spread = (sq_mean - mean * mean).sqrt_()
+            else:
+                spread = sq_mean.sqrt()
+            scale = spread.add_(eps)
+            if mu > 0:
+                velocity = slot["momentum_buffer"]
+                velocity.mul_(mu).add_(grad / scale)
+                param.add_(velocity, alpha=-lr)
+            else:
+                param.add_(-lr * grad / scale)
+
+
+def _require(ok: bool, option: str, value) -> None:
+    """Raise the ValueError PyTorch raises for an option out of its range."""
+    if not ok:
+        raise ValueError(f"Invalid {option} value: {value}")

@@ -1,4 +1,11 @@
-"""Batch normalization: ``BatchNorm1d``."""
+"""Batch normalization: ``BatchNorm1d``.
+
+A batch-norm layer owns two kinds of state. The learnable scale ``weight`` (gamma) and shift
+``bias`` (beta) are Parameters, trained like any other. The running estimates of each
+channel's mean and variance are buffers: they are not trained but updated as a side effect
+of every training-mode forward pass, saved in ``state_dict`` and used in eval mode, where a
+single sample has no batch to take statistics from.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,19 @@ from .module import Module
 
 __all__ = ["BatchNorm1d"]
 
+# Buffer names in registration order (state_dict order follows it).
+_STAT_BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+
 
 class _NormBase(Module):
-    """Parameters and running-statistics buffers shared by the batch norms."""
+    """The state every batch-norm variant shares: gamma/beta and the running statistics.
 
-    __constants__ = ["track_running_stats", "momentum", "eps", "num_features", "affine"]
+    Subclasses say which input ranks they accept (``_validate_rank``); ``_BatchNorm`` adds
+    the forward pass.
+    """
+
+    # Version 2 of the layout introduced the ``num_batches_tracked`` buffer.
+    _state_dict_version = 2
 
     def __init__(
         self,
@@ -35,102 +50,126 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if self.affine:
-            self.weight = Parameter(_creation.empty(num_features, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.empty(num_features, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if self.track_running_stats:
-            self.register_buffer(
-                "running_mean", _creation.zeros(num_features, device=device, dtype=dtype)
-            )
-            self.register_buffer(
-                "running_var", _creation.ones(num_features, device=device, dtype=dtype)
-            )
-            self.register_buffer(
-                "num_batches_tracked", _creation.tensor(0, dtype=dtypes.int64, device=device)
+
+        def per_channel():
+            return _creation.empty(num_features, device=device, dtype=dtype)
+
+        gamma = Parameter(per_channel()) if affine else None
+        beta = Parameter(per_channel()) if affine and bias else None
+        self.register_parameter("weight", gamma)
+        self.register_parameter("bias", beta)
+
+        if track_running_stats:
+            stats = (
+                _creation.zeros(num_features, device=device, dtype=dtype),
+                _creation.ones(num_features, device=device, dtype=dtype),
+                _creation.tensor(0, dtype=dtypes.int64, device=device),
             )
         else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+            stats = (None, None, None)
+        for name, value in zip(_STAT_BUFFERS, stats):
+            self.register_buffer(name, value)
         self.reset_parameters()
 
     def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1, no batch tracked."""
-        if self.track_running_stats:
-            self.running_mean.zero_()
-            self.running_var.fill_(1)
-            self.num_batches_tracked.zero_()
+        """Forget what was seen: running mean 0, running variance 1, batch count 0."""
+        if not self.track_running_stats:
+            return
+        self.running_mean.zero_()
+        self.running_var.fill_(1)
+        self.num_batches_tracked.zero_()
 
     def reset_parameters(self) -> None:
-        """Reset the running statistics; weight ones, bias zeros."""
+        """Reset the running statistics, then gamma to ones and beta to zeros (identity map)."""
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        if self.bias is not None:
+            init.zeros_(self.bias)
 
-    def _check_input_dim(self, input) -> None:
-        raise NotImplementedError
+    def _validate_rank(self, input) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must say which input ranks it accepts")
+
+    def _upgrade_old_state(self, entries: dict, prefix: str, saved_version) -> None:
+        # Checkpoints from before layout 2 have no batch counter; give them ours (or a
+        # fresh zero) so that loading them is not reported as a missing key.
+        if not self.track_running_stats:
+            return
+        if saved_version is not None and saved_version >= 2:
+            return
+        key = prefix + "num_batches_tracked"
+        if key in entries:
+            return
+        counter = self.num_batches_tracked
+        if counter is None:
+            counter = _creation.tensor(0, dtype=dtypes.int64)
+        entries[key] = counter
 
     def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, bias={self.bias is not None}, "
-            f"track_running_stats={self.track_running_stats}"
-        )
+        pieces = [
+            str(self.num_features),
+            f"eps={self.eps}",
+            f"momentum={self.momentum}",
+            f"affine={self.affine}",
+            f"bias={self.bias is not None}",
+            f"track_running_stats={self.track_running_stats}",
+        ]
+        return ", ".join(pieces)
 
 
 class _BatchNorm(_NormBase):
-    def forward(self, input):
-        self._check_input_dim(input)
-        factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+    def _update_weight(self) -> float:
+        """Count this batch (training only) and return the weight ``m`` of its statistics
+        in the running average: ``momentum``, or ``1/n`` after ``n`` batches when
+        ``momentum`` is None (a plain cumulative mean)."""
+        cumulative = self.momentum is None
+        counting = self.training and self.track_running_stats
+        if counting and self.num_batches_tracked is not None:
             self.num_batches_tracked.add_(1)
-            if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked)
-        if self.training:
-            bn_training = True
-        else:
-            bn_training = self.running_mean is None and self.running_var is None
-        tracked = not self.training or self.track_running_stats
+            if cumulative:
+                return 1.0 / float(self.num_batches_tracked)
+        return 0.0 if cumulative else self.momentum
+
+    def forward(self, input):
+        self._validate_rank(input)
+        m = self._update_weight()
+        have_stats = self.running_mean is not None or self.running_var is not None
+        # Batch statistics normalize in training, and also in eval mode when nothing was
+        # tracked; the running buffers are handed over only when they may be read or updated.
+        use_batch_stats = self.training or not have_stats
+        hand_over = self.track_running_stats or not self.training
+        mean_buf = self.running_mean if hand_over else None
+        var_buf = self.running_var if hand_over else None
         return F.batch_norm(
-            input,
-            self.running_mean if tracked else None,
-            self.running_var if tracked else None,
-            self.weight,
-            self.bias,
-            bn_training,
-            factor,
-            self.eps,
+            input, mean_buf, var_buf, self.weight, self.bias, use_batch_stats, m, self.eps
         )
 
 
 class BatchNorm1d(_BatchNorm):
-    r"""Applies Batch Normalization over a 2D or 3D input :math:`(N, C)` or
-    :math:`(N, C, L)`:
+    r"""Batch normalization for a batch of feature vectors ``(N, C)`` or of sequences
+    ``(N, C, L)``; each of the ``C`` channels is normalized separately.
+
+    For channel :math:`c`, with :math:`\mu_c` and :math:`\sigma_c^2` the mean and the
+    (biased) variance over every position of that channel in the batch,
 
     .. math::
-        y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} * \gamma + \beta
+        y = \gamma_c \, \frac{x - \mu_c}{\sqrt{\sigma_c^2 + \varepsilon}} + \beta_c .
 
-    per channel. In training the batch statistics (biased variance) normalize, and the
-    running estimates are updated as :math:`\hat{x} \leftarrow (1 - m) \hat{x} + m x_t`
-    with the unbiased batch variance (a cumulative average when ``momentum=None``); in
-    eval mode the running estimates normalize.
+    In training mode the running estimates move toward each batch's statistics,
+    :math:`r \leftarrow (1 - m)\, r + m\, s`, where ``s`` is the batch mean or the batch's
+    *unbiased* variance and ``m`` is ``momentum`` (``1/n`` at the n-th batch when
+    ``momentum=None``). In eval mode those estimates replace the batch statistics, so the
+    output of a sample no longer depends on the rest of its batch.
 
     Args:
-        num_features: number of features or channels :math:`C` of the input
-        eps: a value added to the denominator for numerical stability. Default: 1e-5
-        momentum: the value used for the running_mean and running_var computation. Can
-            be set to ``None`` for cumulative moving average. Default: 0.1
-        affine: learnable affine parameters (weight ones, bias zeros). Default: ``True``
-        track_running_stats: keep running estimates (buffers ``running_mean``,
-            ``running_var``, ``num_batches_tracked``). Default: ``True``
+        num_features: ``C``, the number of channels.
+        eps: :math:`\varepsilon`, keeps the square root away from zero. Default: 1e-5
+        momentum: ``m`` above, or ``None`` for a cumulative average. Default: 0.1
+        affine: learn :math:`\gamma` (starts at 1) and :math:`\beta` (starts at 0).
+            Default: ``True``
+        track_running_stats: keep the buffers ``running_mean``, ``running_var`` and
+            ``num_batches_tracked``; without them eval mode uses batch statistics too.
+            Default: ``True``
 
     Examples::
 
@@ -139,6 +178,7 @@ class BatchNorm1d(_BatchNorm):
         BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
 
-    def _check_input_dim(self, input) -> None:
-        if input.dim() != 2 and input.dim() != 3:
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    def _validate_rank(self, input) -> None:
+        ndim = input.dim()
+        if ndim not in (2, 3):
+            raise ValueError(f"expected 2D or 3D input (got {ndim}D input)")

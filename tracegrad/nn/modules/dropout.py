@@ -8,35 +8,24 @@ from .module import Module
 __all__ = ["Dropout"]
 
 
-class _DropoutNd(Module):
-    __constants__ = ["p", "inplace"]
+class Dropout(Module):
+    r"""Dropout regularization: while training, each element of the input is dropped
+    (set to 0) with probability ``p`` and every kept element is multiplied by
+    :math:`1/(1-p)`,
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
+    .. math::
+        y_i = \frac{m_i\, x_i}{1 - p}, \qquad m_i \sim \mathrm{Bernoulli}(1 - p),
 
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
-
-
-class Dropout(_DropoutNd):
-    r"""During training, randomly zeroes some of the elements of the input tensor with
-    probability :attr:`p`, and scales the outputs by a factor of :math:`\frac{1}{1-p}`.
-
-    Each element is zeroed independently on every call, with the mask PyTorch draws on
-    the CPU for the same seed. In evaluation mode (``model.eval()``) the module computes
-    the identity function.
+    so that :math:`\mathbb{E}[y_i] = x_i`: the layer needs no rescaling at test time.
+    A fresh mask is drawn on every call (for the same seed, the mask PyTorch draws on
+    the CPU). After ``model.eval()`` the layer passes its input through unchanged.
 
     Args:
-        p: probability of an element to be zeroed. Default: 0.5
-        inplace: If set to ``True``, will do this operation in-place. Default: ``False``
+        p: the drop probability, between 0 and 1. Default: 0.5
+        inplace: overwrite the input tensor instead of allocating the output.
+            Default: ``False``
 
-    Shape:
-        - Input: :math:`(*)`. Input can be of any shape
-        - Output: :math:`(*)`. Output is of the same shape as input
+    The output has the shape of the input, whatever that shape is.
 
     Examples::
 
@@ -50,6 +39,18 @@ class Dropout(_DropoutNd):
         tensor([1., 1., 1.])
     """
 
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        # written so that NaN passes, as in PyTorch
+        if p > 1 or p < 0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
     def forward(self, input):
-        """Apply ``F.dropout(input, p, training, inplace)``."""
-        return F.dropout(input, self.p, self.training, self.inplace)
+        """Drop and rescale in training mode; return ``input`` as is in eval mode."""
+        return F.dropout(input, p=self.p, training=self.training, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        shown = {"p": self.p, "inplace": self.inplace}
+        return ", ".join(f"{key}={value}" for key, value in shown.items())

@@ -1,4 +1,9 @@
-"""``Flatten`` and ``Unflatten``: reshape a range of dims into one, and back."""
+"""``Flatten`` and ``Unflatten``: reshape a range of dims into one, and back.
+
+Both are thin module wrappers around tensor methods, so that a reshape can sit between two
+layers of an ``nn.Sequential``; typically ``Flatten()`` turns a batch of feature maps
+``(N, C, H, W)`` into the matrix ``(N, C*H*W)`` a ``Linear`` layer expects.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +13,30 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    r"""Flattens a contiguous range of dims into a tensor.
+    r"""Merge the dims ``start_dim`` .. ``end_dim`` (both included, negative values count
+    from the end) into one whose size is the product of theirs; the other dims are kept.
 
-    For use with :class:`~nn.Sequential`, see :meth:`torch.flatten` for details.
+    The default ``start_dim=1`` keeps the batch dim 0 apart, unlike the function
+    ``torch.flatten``, whose default flattens everything.
 
-    Shape:
-        - Input: :math:`(*, S_{\text{start}},..., S_{i}, ..., S_{\text{end}}, *)`,
-          where :math:`S_{i}` is the size at dimension :math:`i` and :math:`*` means any
-          number of dimensions including none.
-        - Output: :math:`(*, \prod_{i=\text{start}}^{\text{end}} S_{i}, *)`.
+    Shape: an input ``(B, S_1, ..., S_k)`` becomes ``(B, S_1 * ... * S_k)`` with the
+    defaults; in general
+    :math:`(\dots, S_{\text{start}}, \dots, S_{\text{end}}, \dots) \to
+    (\dots, \prod_{i=\text{start}}^{\text{end}} S_i, \dots)`.
 
     Args:
-        start_dim: first dim to flatten (default = 1).
-        end_dim: last dim to flatten (default = -1).
+        start_dim: the first dim merged. Default: 1
+        end_dim: the last dim merged. Default: -1
 
     Examples::
 
         >>> import tracegrad as torch
-        >>> input = torch.randn(32, 1, 5, 5)
-        >>> torch.nn.Flatten()(input).size()
+        >>> images = torch.randn(32, 1, 5, 5)
+        >>> torch.nn.Flatten()(images).size()
         torch.Size([32, 25])
-        >>> torch.nn.Flatten(0, 2)(input).size()
+        >>> torch.nn.Flatten(0, 2)(images).size()
         torch.Size([160, 5])
     """
-
-    __constants__ = ["start_dim", "end_dim"]
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -40,30 +44,25 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
-        """Return ``input.flatten(start_dim, end_dim)``."""
-        return input.flatten(self.start_dim, self.end_dim)
+        """``input.flatten(start_dim, end_dim)``."""
+        return input.flatten(start_dim=self.start_dim, end_dim=self.end_dim)
 
     def extra_repr(self) -> str:
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+        return _settings(self, "start_dim", "end_dim")
 
 
 class Unflatten(Module):
-    r"""Unflattens a tensor dim expanding it to a desired shape. For use with
-    :class:`~nn.Sequential`.
+    r"""Split dim ``dim`` of the input into several dims of sizes ``unflattened_size``:
+    the inverse of ``Flatten``. The sizes must multiply to the size of ``dim``; one of
+    them may be ``-1``, to be inferred.
 
-    * :attr:`dim` specifies the dimension of the input tensor to be unflattened.
-    * :attr:`unflattened_size` is the new shape of the unflattened dimension of the
-      tensor (a tuple or list of ints, or a ``torch.Size``).
-
-    Shape:
-        - Input: :math:`(*, S_{\text{dim}}, *)`, where :math:`S_{\text{dim}}` is the size
-          at dimension :attr:`dim`.
-        - Output: :math:`(*, U_1, ..., U_n, *)`, where :math:`U` = :attr:`unflattened_size`
-          and :math:`\prod_{i=1}^n U_i = S_{\text{dim}}`.
+    Shape: :math:`(\dots, S, \dots) \to (\dots, U_1, \dots, U_n, \dots)` with
+    :math:`U_1 \cdots U_n = S`.
 
     Args:
-        dim (int): Dimension to be unflattened
-        unflattened_size (tuple or list of ints): New shape of the unflattened dimension
+        dim (int): the dim to split.
+        unflattened_size (tuple, list or ``torch.Size`` of ints): the sizes it is split
+            into.
 
     Examples::
 
@@ -74,29 +73,36 @@ class Unflatten(Module):
 
     def __init__(self, dim, unflattened_size) -> None:
         super().__init__()
-        if isinstance(dim, int):
-            self._require_tuple_int(unflattened_size)
-        else:
+        if not isinstance(dim, int):
+            # named dims (a string ``dim``) are not supported by tracegrad
             raise TypeError("invalid argument type for dim parameter")
+        _check_sizes(unflattened_size)
         self.dim = dim
         self.unflattened_size = unflattened_size
 
-    def _require_tuple_int(self, input) -> None:
-        if isinstance(input, tuple | list):
-            for idx, elem in enumerate(input):
-                if not isinstance(elem, int):
-                    raise TypeError(
-                        f"unflattened_size must be tuple of ints, but found element of type "
-                        f"{type(elem).__name__} at pos {idx}"
-                    )
-            return
-        raise TypeError(
-            f"unflattened_size must be a tuple of ints, but found type {type(input).__name__}"
-        )
-
     def forward(self, input):
-        """Return ``input.unflatten(dim, unflattened_size)``."""
+        """``input.unflatten(dim, unflattened_size)``."""
         return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
-        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+        return _settings(self, "dim", "unflattened_size")
+
+
+def _settings(module: Module, *names: str) -> str:
+    """``"a=1, b=2"`` for the attributes ``names`` of ``module``."""
+    return ", ".join(f"{name}={getattr(module, name)}" for name in names)
+
+
+def _check_sizes(sizes) -> None:
+    """Reject anything but a tuple or list (``torch.Size`` is a tuple) of Python ints."""
+    if not isinstance(sizes, tuple | list):
+        kind = type(sizes).__name__
+        raise TypeError(f"unflattened_size must be a tuple of ints, but found type {kind}")
+    for position, size in enumerate(sizes):
+        if isinstance(size, int):
+            continue
+        kind = type(size).__name__
+        raise TypeError(
+            "unflattened_size must be tuple of ints, "
+            f"but found element of type {kind} at pos {position}"
+        )

@@ -1,4 +1,9 @@
-"""Layer normalization: ``LayerNorm``."""
+"""Layer normalization: ``LayerNorm``.
+
+Where batch norm takes statistics of each feature across the batch, layer norm takes them
+across the features of each sample, so it behaves the same in training and eval mode and
+keeps no running buffers.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +19,25 @@ __all__ = ["LayerNorm"]
 
 
 class LayerNorm(Module):
-    r"""Applies Layer Normalization over a mini-batch of inputs:
+    r"""Normalize each sample over its trailing dims ``normalized_shape``.
+
+    With :math:`\mu` and :math:`\sigma^2` the mean and the biased variance of the
+    :math:`D = \prod` ``normalized_shape`` values of one sample,
 
     .. math::
-        y = \frac{x - \mathrm{E}[x]}{ \sqrt{\mathrm{Var}[x] + \epsilon}} * \gamma + \beta
+        y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \odot \gamma + \beta ,
 
-    the mean and (biased) variance taken over the last ``len(normalized_shape)`` dims.
+    where :math:`\gamma` (starts at ones) and :math:`\beta` (starts at zeros) are learned
+    tensors of shape ``normalized_shape``: one scale and one shift per element, not per
+    channel as in batch norm.
 
     Args:
-        normalized_shape (int or list): the shape of the normalized trailing dims.
-        eps: a value added to the denominator for numerical stability. Default: 1e-5
-        elementwise_affine: learnable per-element weight (ones) and bias (zeros).
+        normalized_shape (int or list): the shape of the trailing dims normalized over;
+            an int ``d`` means ``(d,)``.
+        eps: :math:`\varepsilon`, keeps the square root away from zero. Default: 1e-5
+        elementwise_affine: learn :math:`\gamma` and :math:`\beta`. Default: ``True``
+        bias: learn :math:`\beta` too (used only with ``elementwise_affine``).
             Default: ``True``
-        bias: If set to ``False``, the layer will not learn an additive bias (only
-            relevant if :attr:`elementwise_affine` is ``True``). Default: ``True``
 
     Examples::
 
@@ -37,8 +47,6 @@ class LayerNorm(Module):
         >>> torch.nn.LayerNorm(2)(torch.tensor([[1.0, 3.0]]))
         tensor([[-1.0000,  1.0000]], grad_fn=<AddBackward0>)
     """
-
-    __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
 
     def __init__(
         self,
@@ -50,38 +58,33 @@ class LayerNorm(Module):
         dtype=None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        one_dim = isinstance(normalized_shape, numbers.Integral)
+        self.normalized_shape = (normalized_shape,) if one_dim else tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if self.elementwise_affine:
-            self.weight = Parameter(
-                _creation.empty(self.normalized_shape, device=device, dtype=dtype)
-            )
-            if bias:
-                self.bias = Parameter(
-                    _creation.empty(self.normalized_shape, device=device, dtype=dtype)
-                )
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+
+        def learned():
+            return Parameter(_creation.empty(self.normalized_shape, device=device, dtype=dtype))
+
+        self.register_parameter("weight", learned() if elementwise_affine else None)
+        self.register_parameter("bias", learned() if elementwise_affine and bias else None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Weight ones, bias zeros."""
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        """Start as the plain normalization: gamma all ones, beta all zeros."""
+        if not self.elementwise_affine:
+            return
+        init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
 
     def forward(self, input):
-        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        gamma, beta = self.weight, self.bias
+        return F.layer_norm(input, self.normalized_shape, gamma, beta, eps=self.eps)
 
     def extra_repr(self) -> str:
+        has_bias = self.bias is not None
         return (
             f"{self.normalized_shape}, eps={self.eps}, "
-            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+            f"elementwise_affine={self.elementwise_affine}, bias={has_bias}"
         )

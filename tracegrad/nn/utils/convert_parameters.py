@@ -1,4 +1,9 @@
-"""Flatten parameters into one vector and back (for optimizers that work on vectors)."""
+"""Flatten parameters into one vector and back (for optimizers that work on vectors).
+
+Some methods (line searches, L-BFGS, evolution strategies, second-order tricks) treat all
+of a model's weights as one point in :math:`\\mathbb{R}^n`. These two helpers move between
+that flat view and the list of shaped tensors.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,17 @@ __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
 def parameters_to_vector(parameters):
-    r"""Flatten an iterable of parameters into a single vector (``cat`` of their views).
+    r"""Concatenate the tensors of ``parameters``, each read in row-major order, into one
+    1-D tensor of length :math:`\sum_p \mathrm{numel}(p)`.
+
+    The result is a new tensor built with ``cat``, so it is connected to the parameters
+    in the autograd graph but does not share memory with them.
 
     Args:
-        parameters (Iterable[Tensor]): an iterable of Tensors that are the parameters of
-            a model.
+        parameters (Iterable[Tensor]): for instance ``model.parameters()``.
 
     Returns:
-        The parameters represented by a single vector
+        The 1-D tensor.
 
     Example::
 
@@ -24,21 +32,23 @@ def parameters_to_vector(parameters):
         >>> torch.nn.utils.parameters_to_vector([torch.ones(2, 2), torch.zeros(1)])
         tensor([1., 1., 1., 1., 0.])
     """
-    return ops.cat([param.view(-1) for param in parameters])
+    return ops.cat([tensor.view(-1) for tensor in parameters])
 
 
 def vector_to_parameters(vec, parameters) -> None:
-    r"""Copy slices of a vector into an iterable of parameters (their ``.data``).
+    r"""The inverse of :func:`parameters_to_vector`: cut ``vec`` into consecutive pieces,
+    one per parameter and as long as its ``numel()``, and make each piece, reshaped, the
+    parameter's new ``.data``. Nothing is returned; the parameters change in place.
 
     Args:
-        vec (Tensor): a single vector representing the parameters of a model.
-        parameters (Iterable[Tensor]): an iterable of Tensors that are the parameters of
-            a model.
+        vec (Tensor): the 1-D tensor, with as many elements as all parameters together.
+        parameters (Iterable[Tensor]): the tensors to overwrite, in the same order as
+            when the vector was made.
     """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
-    pointer = 0
-    for param in parameters:
-        count = param.numel()
-        param.data = vec[pointer : pointer + count].view(*param.shape).data
-        pointer += count
+    start = 0
+    for tensor in parameters:
+        stop = start + tensor.numel()
+        tensor.data = vec[start:stop].view(*tensor.shape).data
+        start = stop
