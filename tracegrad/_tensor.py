@@ -155,12 +155,13 @@ class Tensor:
     @property
     def shape(self) -> Size:
         """The size of each dimension, as a ``torch.Size``."""
-        return Size(self._data.shape)
+        # an array's shape is already a tuple of ints: skip Size's checks (a hot path)
+        return tuple.__new__(Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         """The shape as a ``torch.Size``, or the length of dimension ``dim``."""
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim, scalar_ok=False)]
 
     def dim(self) -> int:

@@ -171,8 +171,14 @@ def run_backward(
         # runs every node after all gradients flowing into it have been summed (reverse
         # topological order) without a separate pass to count dependencies.
         fast = not create_graph and capture is None and not observed
-        while ready:
-            node = heappop(ready)[1]
+        # On a chain the next node is often the only one with gradients: the fast path then
+        # keeps it in ``follow`` and runs it next without going through the heap.
+        follow = None
+        while follow is not None or ready:
+            if follow is not None:
+                node, follow = follow, None
+            else:
+                node = heappop(ready)[1]
             grads = pending.pop(node)
             op = node.op
             if fast and op.n_outputs == 1 and node.hooks_free:
@@ -213,11 +219,25 @@ def run_backward(
                         and (next_node.op.n_outputs == 1)
                     ):
                         pending[next_node] = [gi]
-                        heappush(ready, (-next_node.sequence_nr, next_node))
+                        if follow is None and not ready:
+                            follow = next_node
+                        else:
+                            heappush(ready, (-next_node.sequence_nr, next_node))
                     else:
                         _receive(pending, ready, accumulators, next_node, nr, gi)
+                if follow is not None and ready:
+                    heappush(ready, (-follow.sequence_nr, follow))  # not alone: back in order
+                    follow = None
                 if not keep_graph:
-                    _free(node)
+                    # _free(node) for this path's nodes (one output, nothing packed by hooks)
+                    node.freed = True
+                    node.out = None
+                    if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
+                        node.inputs = None
+                    else:
+                        node.inputs = tuple(
+                            _FreedInput(x) if isinstance(x, Tensor) else x for x in inputs
+                        )
                 continue
             if node.pre_hooks or node.tensor_hooks:
                 grads = _call_tensor_hooks(node, grads, create_graph)
@@ -491,9 +511,10 @@ class _FreedInput:
     __slots__ = ("shape", "ndim", "dtype", "_data")
 
     def __init__(self, x):
-        self.shape = tuple(x.shape)
-        self.ndim = len(self.shape)
-        self.dtype = x._data.dtype  # the NumPy dtype, as rules on the fast path see it
+        data = x._data
+        self.shape = data.shape
+        self.ndim = data.ndim
+        self.dtype = data.dtype  # the NumPy dtype, as rules on the fast path see it
         self._data = self
 
 
@@ -568,8 +589,12 @@ def _accumulate(node, g, create_graph, only_leaves):
         g = _as_result(g, True)
         leaf._grad = g if leaf._grad is None else leaf._grad + g
     elif leaf._grad is None:
-        # copy: the same array may also flow to other leaves (add passes g to both inputs)
-        leaf._grad = Tensor._make(np.array(g, dtype=leaf._data.dtype, copy=True))
+        # copy: the same array may also flow to other leaves (add passes g to both inputs);
+        # the copy takes the leaf's memory layout, as torch's .grad does (the gradient of a
+        # weight used as ``w.t()`` arrives transposed), which the optimizer's ufuncs need
+        grad_data = np.empty_like(leaf._data)
+        np.copyto(grad_data, g, casting="unsafe")
+        leaf._grad = Tensor._make(grad_data)
     elif leaf._grad._requires_grad:
         leaf._grad = Tensor._make(leaf._grad._data + g)
     else:

@@ -205,7 +205,7 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
     out = op.forward(np, *arrays, *params)
     record = False
-    if grad_mode._state[0] and op.differentiable:
+    if _grad_enabled[0] and op.differentiable:
         for x in inputs:
             if isinstance(x, Tensor) and x._requires_grad:
                 record = True
@@ -238,6 +238,7 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
 
 
 _new_tensor = object.__new__
+_grad_enabled = grad_mode._state  # [bool], switched in place by no_grad and friends
 
 
 def _apply_multi_output(op, inputs, params, out, record):

@@ -2,11 +2,15 @@ r"""Adam: steps scaled by running averages of the gradient and of its square."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _creation
 from .._tensor import Tensor
 from .optimizer import (
-    _check_adam_options,
     Optimizer,
+    _add_scaled_,
+    _array_step_params,
+    _check_adam_options,
     _check_fused,
     _evaluate,
     _get_value,
@@ -131,40 +135,103 @@ class Adam(Optimizer):
         """
         loss = _evaluate(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_counter()
-                    state["exp_avg"] = _creation.zeros_like(p)
-                    state["exp_avg_sq"] = _creation.zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _creation.zeros_like(p)
-                g = p.grad if not group["maximize"] else -p.grad
-                m, v = state["exp_avg"], state["exp_avg_sq"]
-
-                state["step"] += 1
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * weight_decay)  # x ← (1 − ηλ) x
-                    else:
-                        g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                m.lerp_(g, 1 - beta1)  # m ← β₁m + (1 − β₁)g
-                v.mul_(beta2).add_((1 - beta2) * g * g)  # v ← β₂v + (1 − β₂)g²
-
-                t = _get_value(state["step"])
-                bias_correction1 = 1 - beta1**t
-                bias_correction2 = 1 - beta2**t
-                step_size = lr / bias_correction1
-                bias_correction2_sqrt = bias_correction2**0.5
-                if amsgrad:
-                    v_max = state["max_exp_avg_sq"]
-                    v_max.copy_(v_max.maximum(v))  # v_max ← max(v_max, v)
-                    v = v_max
-                denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)  # √(v/(1−β₂ᵗ)) + ε
-                p.add_(-step_size * m / denom)  # x ← x − η/(1−β₁ᵗ) · m/denom
+            pairs = _array_step_params(group)
+            if pairs is None:
+                self._step_tensors(group)
+            else:
+                self._step_arrays(group, pairs)
         return loss
+
+    def _init_state(self, p, amsgrad):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _step_counter()
+            state["exp_avg"] = _creation.zeros_like(p)
+            state["exp_avg_sq"] = _creation.zeros_like(p)
+            if amsgrad:
+                state["max_exp_avg_sq"] = _creation.zeros_like(p)
+        return state
+
+    def _step_tensors(self, group):
+        """The algorithm above on Tensors (recorded in the graph if ``differentiable``)."""
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self._init_state(p, amsgrad)
+            g = p.grad if not group["maximize"] else -p.grad
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+
+            state["step"] += 1
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    p.mul_(1 - lr * weight_decay)  # x ← (1 − ηλ) x
+                else:
+                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
+            m.lerp_(g, 1 - beta1)  # m ← β₁m + (1 − β₁)g
+            v.mul_(beta2).add_((1 - beta2) * g * g)  # v ← β₂v + (1 − β₂)g²
+
+            t = _get_value(state["step"])
+            bias_correction1 = 1 - beta1**t
+            bias_correction2 = 1 - beta2**t
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2**0.5
+            if amsgrad:
+                v_max = state["max_exp_avg_sq"]
+                v_max.copy_(v_max.maximum(v))  # v_max ← max(v_max, v)
+                v = v_max
+            denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)  # √(v/(1−β₂ᵗ)) + ε
+            p.add_(-step_size * m / denom)  # x ← x − η/(1−β₁ᵗ) · m/denom
+
+    def _step_arrays(self, group, pairs):
+        """The same update on the NumPy arrays, in place (fast path: nothing is recorded),
+        with the roundings of the Tensor ops above. Each array changed in place has its
+        version bumped as the Tensor ops would."""
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+        for p, g in pairs:
+            state = self._init_state(p, amsgrad)
+            x = p._data
+            if group["maximize"]:
+                g = -g
+            state["step"] += 1
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    x *= 1 - lr * weight_decay  # x ← (1 − ηλ) x
+                    p._version[0] += 1
+                else:
+                    g = g.copy()
+                    _add_scaled_(g, weight_decay, x)  # g ← g + λx
+            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+            scratch = g - m  # m ← β₁m + (1 − β₁)g, as lerp: m + w(g − m) for w < 0.5
+            weight = np.float32(1 - beta1) if m.dtype == np.float32 else 1 - beta1
+            if weight < 0.5:
+                _add_scaled_(m, weight, scratch)
+            else:  # ... else g − (g − m)(1 − w)
+                m[...] = g
+                _add_scaled_(m, -(1 - weight), scratch)
+            v *= beta2  # v ← β₂v + (1 − β₂)g²
+            np.multiply(g, 1 - beta2, out=scratch)
+            scratch *= g
+            v += scratch
+            state["exp_avg"]._version[0] += 1
+            state["exp_avg_sq"]._version[0] += 2
+
+            t = _get_value(state["step"])
+            step_size = lr / (1 - beta1**t)
+            bias_correction2_sqrt = (1 - beta2**t) ** 0.5
+            if amsgrad:
+                v_max = state["max_exp_avg_sq"]
+                np.maximum(v_max._data, v, out=v_max._data)  # v_max ← max(v_max, v)
+                v_max._version[0] += 1
+                v = v_max._data
+            denom = np.sqrt(v)  # √(v/(1−β₂ᵗ)) + ε
+            denom /= bias_correction2_sqrt
+            denom += eps
+            np.multiply(m, -step_size, out=scratch)  # x ← x − η/(1−β₁ᵗ) · m/denom
+            scratch /= denom
+            x += scratch
+            p._version[0] += 1

@@ -26,10 +26,13 @@ from copy import deepcopy
 from functools import wraps
 from typing import Any
 
+import numpy as np
+
 from .. import _creation
 from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..ops._special import fma
 
 __all__ = [
     "Optimizer",
@@ -200,6 +203,52 @@ def _get_scalar_dtype(is_fused=None):
 def _step_counter(value: float = 0.0) -> Tensor:
     """A zero-dimensional tensor counting the steps taken, as torch keeps in ``state``."""
     return _creation.tensor(value, dtype=_get_scalar_dtype())
+
+
+# ----------------------------------------------------------------------------- array steps
+#
+# Outside ``differentiable=True`` a step records nothing, so the optimizers run their
+# update directly on the parameters' NumPy arrays with in-place ufuncs: the same formulas
+# as on Tensors, without building a Tensor per intermediate value (on small models the
+# step would otherwise cost more than the forward and backward passes).
+
+_ARRAY_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _array_step_params(group: dict[str, Any]):
+    """The ``(param, grad array)`` pairs of a group whose step can run on arrays, or None
+    when the group needs the Tensor path (``differentiable``, float16, mixed dtypes,
+    read-only parameters)."""
+    if group["differentiable"]:
+        return None
+    pairs = []
+    for p in group["params"]:
+        grad = p._grad
+        if grad is None:
+            continue
+        data = p._data
+        if (
+            data.dtype not in _ARRAY_DTYPES
+            or grad._data.dtype != data.dtype
+            or not data.flags.writeable
+        ):
+            return None
+        pairs.append((p, grad._data))
+    return pairs
+
+
+def _add_scaled_(target: np.ndarray, alpha, x: np.ndarray) -> None:
+    """``target += alpha * x`` in place, rounded once as ``Tensor.add_(x, alpha=alpha)``
+    computes it (a fused multiply-add, like PyTorch's kernels)."""
+    if target.dtype == np.float32:
+        # a float32 product is exact in float64, so the float64 sum rounded to float32 is
+        # the fused result (as ``ops._special.fma``; these steps are its fastest order)
+        wide = x.astype(np.float64)
+        wide *= np.float64(np.float32(alpha))
+        wide += target
+        np.copyto(target, wide, casting="unsafe")
+    else:
+        target[...] = fma(x, np.asarray(alpha, dtype=target.dtype), target)
 
 
 def _check_adam_options(lr, eps, betas, weight_decay) -> None:

@@ -2,7 +2,17 @@ r"""Stochastic gradient descent, optionally with momentum: ``x ← x − η g``.
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_fused, _check_lr, _evaluate, _to_scalar, _use_grad
+from .._tensor import Tensor
+from .optimizer import (
+    Optimizer,
+    _add_scaled_,
+    _array_step_params,
+    _check_fused,
+    _check_lr,
+    _evaluate,
+    _to_scalar,
+    _use_grad,
+)
 
 __all__ = ["SGD"]
 
@@ -105,22 +115,63 @@ class SGD(Optimizer):
         """
         loss = _evaluate(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            weight_decay, momentum = group["weight_decay"], group["momentum"]
-            dampening, nesterov = group["dampening"], group["nesterov"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad if not group["maximize"] else -p.grad
-                if weight_decay != 0:
-                    g = g.add(p, alpha=weight_decay)  # g ← g + λx
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = g.detach().clone()  # b₁ = g₁
-                    else:
-                        buf.mul_(momentum).add_(g, alpha=1 - dampening)  # b ← μb + (1−τ)g
-                    g = g.add(buf, alpha=momentum) if nesterov else buf
-                p.add_(g, alpha=-lr)  # x ← x − ηg
+            pairs = _array_step_params(group)
+            if pairs is None:
+                self._step_tensors(group)
+            else:
+                self._step_arrays(group, pairs)
         return loss
+
+    def _step_tensors(self, group):
+        """The algorithm above on Tensors (recorded in the graph if ``differentiable``)."""
+        lr = _to_scalar(group["lr"])
+        weight_decay, momentum = group["weight_decay"], group["momentum"]
+        dampening, nesterov = group["dampening"], group["nesterov"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = p.grad if not group["maximize"] else -p.grad
+            if weight_decay != 0:
+                g = g.add(p, alpha=weight_decay)  # g ← g + λx
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = g.detach().clone()  # b₁ = g₁
+                else:
+                    buf.mul_(momentum).add_(g, alpha=1 - dampening)  # b ← μb + (1−τ)g
+                g = g.add(buf, alpha=momentum) if nesterov else buf
+            p.add_(g, alpha=-lr)  # x ← x − ηg
+
+    def _step_arrays(self, group, pairs):
+        """The same update on the NumPy arrays, in place (fast path: nothing is recorded).
+        Each array changed in place has its version bumped as the Tensor ops would."""
+        lr = _to_scalar(group["lr"])
+        weight_decay, momentum = group["weight_decay"], group["momentum"]
+        dampening, nesterov = group["dampening"], group["nesterov"]
+        for p, g in pairs:
+            if group["maximize"]:
+                g = -g
+            if weight_decay != 0:
+                g = g.copy()
+                _add_scaled_(g, weight_decay, p._data)  # g ← g + λx
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = Tensor._make(g.copy())  # b₁ = g₁
+                else:
+                    b = buf._data
+                    b *= momentum  # b ← μb + (1−τ)g
+                    if dampening == 0:
+                        b += g
+                    else:
+                        _add_scaled_(b, 1 - dampening, g)
+                    buf._version[0] += 2
+                if nesterov:
+                    g = g.copy()
+                    _add_scaled_(g, momentum, buf._data)
+                else:
+                    g = buf._data
+            _add_scaled_(p._data, -lr, g)  # x ← x − ηg
+            p._version[0] += 1
