@@ -50,6 +50,21 @@ def _with_scalar(t: Tensor, value) -> dtypes.dtype:
     return d if category == dtypes.FLOAT else dtypes.get_default_dtype()
 
 
+_NUMPY_OPERANDS = (np.generic, np.ndarray)
+
+
+def _from_numpy(x):
+    """A NumPy operand as torch sees it: a NumPy scalar is a Python number (so
+    ``float32 tensor / np.sqrt(d)`` stays float32), an array is a tensor."""
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        from .._creation import tensor
+
+        return tensor(x)
+    return x
+
+
 def to_array(x, target: dtypes.dtype):
     """The values of ``x`` (tensor or number) as an array/number of dtype ``target``."""
     if isinstance(x, Tensor):
@@ -74,6 +89,8 @@ def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
         # the common case (tensor op Python float): nothing to promote or convert
         if a.dtype is not dtypes.float16:
             return apply(op, (a, b), params, (a._data, b))
+    if isinstance(a, _NUMPY_OPERANDS) or isinstance(b, _NUMPY_OPERANDS):
+        a, b = _from_numpy(a), _from_numpy(b)
     try:
         common = common_dtype(a, b)
     except TypeError:

@@ -170,7 +170,41 @@ def _to_dtype(self, target):
 
 
 def _pos(self):
+    if self.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return self
+
+
+def _where_method(self, condition, y):
+    """``x.where(condition, y)``: ``torch.where(condition, x, y)``."""
+    return elementwise.where(condition, self, y)
+
+
+def _make_view_inplace(name):
+    """``x.squeeze_()`` and the like: ``x`` itself takes the view's shape (and, when a graph
+    is recorded, the view's history), as PyTorch's in-place view ops do."""
+    out_of_place = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        recording = grad_mode._state[0] and self._requires_grad
+        if recording and self.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        source = self
+        if recording:  # the node must keep seeing the old shape: give it an alias of self
+            source = Tensor._make(self._data, True, self.grad_fn, self._output_nr)
+            source._version = self._version
+        result = out_of_place(source, *args, **kwargs)
+        self._data = result._data
+        self._version[0] += 1
+        if recording:
+            self.grad_fn = result.grad_fn
+            self._output_nr = result._output_nr
+        return self
+
+    method.__name__ = name + "_"
+    return method
 
 
 def install() -> None:
@@ -181,6 +215,10 @@ def install() -> None:
         for name in module.INPLACE_METHODS:
             setattr(Tensor, name + "_", _make_inplace(name, getattr(Tensor, name)))
     Tensor.fill_ = fill_
+    Tensor.where = _where_method
+    for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
+        if hasattr(Tensor, name):
+            setattr(Tensor, name + "_", _make_view_inplace(name))
     Tensor.zero_ = zero_
     Tensor.copy_ = copy_
     Tensor._to_dtype = _to_dtype
