@@ -1,0 +1,7 @@
+"""``python -m tracegrad.apps.charclf``: the same as ``tracegrad charclf``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
