@@ -1,14 +1,35 @@
 """``torch.linalg``: the linear-algebra functions under PyTorch's ``linalg`` names.
 
 Each is the registry op of ``tracegrad/ops`` (its derivative is defined there, once):
-``inv``, ``det``, ``slogdet``, ``solve`` come from ``ops/matrix_functions.py``, the norms
+``inv``, ``det``, ``slogdet``, ``solve`` and the decompositions (``cholesky``, ``qr``,
+``eigh``, ``eigvalsh``, ``svd``, ``svdvals``, ``pinv``, ``lstsq``, ``matrix_rank``,
+``multi_dot``) come from ``ops/matrix_functions.py``, the norms
 from ``ops/reduction.py`` and the products from ``ops/linalg.py``.
 """
 
 from __future__ import annotations
 
-from .ops import matmul, norm as _norm, outer
-from .ops.matrix_functions import det, inverse as inv, slogdet, solve
+from .ops import matmul, matrix_power, norm as _norm, outer
+from .ops.matrix_functions import (
+    EighResult,
+    LstsqResult,
+    QRResult,
+    SVDResult,
+    det,
+    eigh,
+    eigvalsh,
+    inverse as inv,
+    linalg_cholesky as cholesky,
+    linalg_qr as qr,
+    linalg_svd as svd,
+    lstsq,
+    matrix_rank,
+    multi_dot,
+    pinv,
+    slogdet,
+    solve,
+    svdvals,
+)
 
 
 class LinAlgError(RuntimeError):
@@ -38,7 +59,22 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 
 __all__ = [
+    "EighResult",
     "LinAlgError",
+    "LstsqResult",
+    "QRResult",
+    "SVDResult",
+    "cholesky",
+    "eigh",
+    "eigvalsh",
+    "lstsq",
+    "matrix_power",
+    "matrix_rank",
+    "multi_dot",
+    "pinv",
+    "qr",
+    "svd",
+    "svdvals",
     "det",
     "inv",
     "matmul",

@@ -25,6 +25,37 @@ from ..ops._registry import apply
 from ..ops.index import one_hot
 
 __all__ = [
+    "celu",
+    "celu_",
+    "cosine_embedding_loss",
+    "cosine_similarity",
+    "elu_",
+    "gaussian_nll_loss",
+    "glu",
+    "group_norm",
+    "hardshrink",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh_",
+    "hinge_embedding_loss",
+    "leaky_relu_",
+    "logsigmoid",
+    "margin_ranking_loss",
+    "mish",
+    "multilabel_soft_margin_loss",
+    "pairwise_distance",
+    "poisson_nll_loss",
+    "relu_",
+    "rms_norm",
+    "selu",
+    "selu_",
+    "soft_margin_loss",
+    "softmin",
+    "softshrink",
+    "softsign",
+    "tanhshrink",
+    "threshold_",
+    "triplet_margin_loss",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -474,7 +505,8 @@ def _check_nll_arguments(input, target, weight, ignore_index) -> None:
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}"
         )
-    classes = input.shape[0 if input.dim() == 1 else 1]
+    shape = input._data.shape
+    classes = shape[0 if len(shape) == 1 else 1]
     if weight is not None:
         if weight.dim() != 1 or weight.numel() != classes:
             raise RuntimeError(
@@ -486,37 +518,42 @@ def _check_nll_arguments(input, target, weight, ignore_index) -> None:
                 f"expected scalar type {_type_word(input.dtype)} but found "
                 f"{_type_word(weight.dtype)}"
             )
-    labels = target._data[target._data != ignore_index]
-    bad = labels[(labels < 0) | (labels >= classes)]
-    if bad.size:
-        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+    labels = target._data
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        labels = labels[labels != ignore_index]  # ignored targets may be out of range
+        bad = labels[(labels < 0) | (labels >= classes)]
+        if bad.size:
+            raise IndexError(f"Target {int(bad[0])} is out of bounds.")
 
 
 def _nll_loss_nd(input, target, weight, reduction, ignore_index):
     """``nll_loss`` on inputs of any rank, as PyTorch dispatches it: (C) and (N, C) use
     the 1-d kernel; (N, C, H, W) the 2-d one; other ranks are viewed as (N, C, 1, -1)."""
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
-    if input.dim() != 1:
+    # ranks and shapes read from the arrays once: this runs every training step
+    in_ndim, t_ndim = input._data.ndim, target._data.ndim
+    in_shape, t_shape = input._data.shape, target._data.shape
+    if in_ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {in_ndim})")
+    if in_ndim != 1:
         # a 0-d target counts as a batch of size 0 (torch's wording)
-        target_batch = target.shape[0] if target.dim() > 0 else 0
-        if input.shape[0] != target_batch:
+        target_batch = t_shape[0] if t_ndim > 0 else 0
+        if in_shape[0] != target_batch:
             raise ValueError(
-                f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                f"Expected input batch_size ({in_shape[0]}) to match target batch_size "
                 f"({target_batch})."
             )
-        if target.dim() == 0:
+        if t_ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if input.dim() <= 2 and target.dim() > 1:
+    if in_ndim <= 2 and t_ndim > 1:
         # checked before the dtype, as torch does: a (N, C) float target of the wrong
         # shape reads as "multi-target", not as a dtype error
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     _check_nll_arguments(input, target, weight, ignore_index)
     params = (reduction, ignore_index)
-    if input.dim() <= 2:
-        if not (input.dim() == 1 and target.dim() == 0) and input.shape[0] != target.shape[0]:
+    if in_ndim <= 2:
+        if not (in_ndim == 1 and t_ndim == 0) and in_shape[0] != t_shape[0]:
             raise RuntimeError(
-                f"size mismatch (got input: {list(input.shape)}, target: {list(target.shape)})"
+                f"size mismatch (got input: {list(in_shape)}, target: {list(t_shape)})"
             )
         return apply(nn_ops.NLL_LOSS, (input, target, weight), params)
     if input.dim() == 4:
@@ -1107,4 +1144,363 @@ def batch_norm(
         output = output * weight.reshape(view)
     if bias is not None:
         output = output + bias.reshape(view)
+    return output
+
+
+# ---------------------------------------------------------------------------- more activations
+
+
+def _inplace_variant(function):
+    """``name_(input, ...)``: ``name(input, ..., inplace=True)``, as torch's ``F.relu_``."""
+
+    def variant(input, *args, **kwargs):
+        return function(input, *args, inplace=True, **kwargs)
+
+    variant.__name__ = function.__name__ + "_"
+    variant.__qualname__ = variant.__name__
+    variant.__doc__ = f"In-place version of :func:`{function.__name__}`."
+    return variant
+
+
+def selu(input, inplace=False):
+    r""":math:`\text{SELU}(x) = \lambda x` for :math:`x > 0`, :math:`\lambda\alpha(e^x - 1)`
+    otherwise, with :math:`\alpha \approx 1.6733`, :math:`\lambda \approx 1.0507` (chosen so
+    that activations keep zero mean and unit variance through deep networks)."""
+    return _activation(nn_ops.SELU, input, (), inplace, nn_ops.SELU_)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    r""":math:`\text{CELU}(x) = \max(0, x) + \min(0, \alpha(e^{x/\alpha} - 1))`, element-wise
+    (ELU made continuously differentiable at 0 for any :math:`\alpha`)."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _activation(nn_ops.CELU, input, (alpha,), inplace, nn_ops.CELU_)
+
+
+def mish(input, inplace=False):
+    r""":math:`\text{Mish}(x) = x \tanh(\text{softplus}(x))`, element-wise."""
+    return _activation(nn_ops.MISH, input, (), inplace)
+
+
+def softsign(input):
+    r""":math:`\text{SoftSign}(x) = \frac{x}{1 + |x|}`, composed from abs and div."""
+    return input / (input.abs() + 1)
+
+
+def softshrink(input, lambd=0.5):
+    r"""Shrink towards 0 by ``lambd``: :math:`x - \lambda` above :math:`\lambda`,
+    :math:`x + \lambda` below :math:`-\lambda`, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
+    return unary(nn_ops.SOFTSHRINK, input, (lambd,))
+
+
+def hardshrink(input, lambd=0.5):
+    r""":math:`x` where :math:`|x| > \lambda`, 0 elsewhere."""
+    return unary(nn_ops.HARDSHRINK, input, (lambd,))
+
+
+def tanhshrink(input):
+    r""":math:`\text{Tanhshrink}(x) = x - \tanh(x)`, composed from tanh and sub."""
+    return input - ops.tanh(input)
+
+
+def hardsigmoid(input, inplace=False):
+    r"""A piecewise-linear sigmoid: 0 for :math:`x \le -3`, 1 for :math:`x \ge 3`,
+    :math:`x/6 + 1/2` between."""
+    return _activation(nn_ops.HARDSIGMOID, input, (), inplace)
+
+
+def hardswish(input, inplace=False):
+    r""":math:`x \cdot \text{hardsigmoid}(x)`: 0 below -3, :math:`x` above 3,
+    :math:`x(x + 3)/6` between (MobileNetV3's cheap swish)."""
+    return _activation(nn_ops.HARDSWISH, input, (), inplace)
+
+
+def logsigmoid(input):
+    r""":math:`\log \sigma(x) = -\text{softplus}(-x)`, computed without overflow."""
+    return unary(nn_ops.LOGSIGMOID, input)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    r"""``softmax(-input, dim)``: the smallest entries get the largest weights."""
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    if dtype is not None:
+        input = input.to(dtypes.to_dtype(dtype))
+    return nn_ops.softmax(-input, dim)
+
+
+def glu(input, dim=-1):
+    r"""Gated linear unit: split ``input`` in halves :math:`a, b` along ``dim`` and return
+    :math:`a \otimes \sigma(b)` (half the size along ``dim``)."""
+    _check_tensor("glu", input)
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = _wrap(dim, input.dim())
+    if input.shape[d] % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}"
+        )
+    return unary(nn_ops.GLU, input, (d,))
+
+
+def _wrap(dim, ndim):
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+            f"{max(ndim, 1) - 1}], but got {dim})"
+        )
+    return dim % max(ndim, 1)
+
+
+relu_ = _inplace_variant(relu)
+elu_ = _inplace_variant(elu)
+selu_ = _inplace_variant(selu)
+celu_ = _inplace_variant(celu)
+leaky_relu_ = _inplace_variant(leaky_relu)
+hardtanh_ = _inplace_variant(hardtanh)
+threshold_ = _inplace_variant(threshold)
+
+cosine_similarity = ops.cosine_similarity
+pairwise_distance = ops.pairwise_distance
+
+
+# ---------------------------------------------------------------------------- margin losses
+
+
+def _check_same_dim(name, *tensors):
+    dims = [t.dim() for t in tensors]
+    if len(set(dims)) != 1:
+        shapes = ", ".join(str(list(t.shape)) for t in tensors)
+        raise RuntimeError(
+            f"{name}: All input tensors should have same dimension but got sizes: {shapes}"
+        )
+
+
+def margin_ranking_loss(
+    input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"
+):
+    r""":math:`\ell = \max(0, -y (x_1 - x_2) + \text{margin})`: ``x1`` should rank higher
+    than ``x2`` where :math:`y = 1`, lower where :math:`y = -1`."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if not (input1.dim() == input2.dim() == target.dim()):
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} "
+        )
+    return _reduce(ops.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+
+
+def hinge_embedding_loss(
+    input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"
+):
+    r""":math:`\ell = x` where :math:`y = 1` and :math:`\max(0, \text{margin} - x)` where
+    :math:`y = -1` (``x`` is typically a distance between two embeddings)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    zero = ops.zeros_like(input)
+    beyond_margin = ops.where(target != 1, ops.clamp_min(margin - input, 0), zero)
+    itself = ops.where(target != -1, input, zero)
+    return _reduce(beyond_margin + itself, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    r"""Two-class logistic loss :math:`\ell = \log(1 + e^{-y x})` for targets
+    :math:`y = \pm 1` (``SoftMarginLossBackward0``)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    _check_floating("soft_margin_loss", input, target)
+    if isinstance(target, Tensor) and target.requires_grad:
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument "
+            "'target'. This input cannot have requires_grad True."
+        )
+    input, target = _broadcast_pair(*_promote_pair(input, target))
+    return apply(nn_ops.SOFT_MARGIN_LOSS, (input, target), (reduction,))
+
+
+def multilabel_soft_margin_loss(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
+    r"""Multi-label one-versus-all logistic loss on (N, C) logits and 0/1 targets:
+    :math:`\ell_n = -\frac{1}{C}\sum_c w_c [y_c \log\sigma(x_c) + (1 - y_c)\log\sigma(-x_c)]`."""
+    reduction = _reduction(reduction, size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    return _reduce(loss, reduction)
+
+
+def cosine_embedding_loss(
+    input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"
+):
+    r""":math:`\ell = 1 - \cos(x_1, x_2)` where :math:`y = 1` and
+    :math:`\max(0, \cos(x_1, x_2) - \text{margin})` where :math:`y = -1`; the cosine is
+    taken along the last dim (a tiny 1e-12 keeps zero vectors finite)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if input1.dim() != input2.dim() or input1.dim() not in (1, 2):
+        raise RuntimeError(
+            f"cosine_embedding_loss: expected 1-D or 2-D inputs of the same dimension, got "
+            f"{list(input1.shape)} and {list(input2.shape)}"
+        )
+    if target.dim() != input1.dim() - 1:
+        raise RuntimeError(
+            f"{input1.dim()}D target tensor expected, {target.dim()}D target tensor given"
+            if input1.dim() == 2
+            else f"0D target tensor expected, {target.dim()}D target tensor given"
+        )
+    dim = input1.dim() - 1
+    dot = (input1 * input2).sum(dim)
+    square1 = (input1 * input1).sum(dim) + 1e-12
+    square2 = (input2 * input2).sum(dim) + 1e-12
+    cos = dot / ops.sqrt(square1 * square2)
+    zero = ops.zeros_like(cos)
+    similar = ops.where(target == 1, 1 - cos, zero)
+    dissimilar = ops.where(target == -1, ops.clamp_min(cos - margin, 0), zero)
+    return _reduce(similar + dissimilar, reduction)
+
+
+def triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin=1.0,
+    p=2,
+    eps=1e-6,
+    swap=False,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+):
+    r""":math:`\ell = \max(0, d(a, p) - d(a, n) + \text{margin})` with
+    :math:`d` the ``pairwise_distance`` (p-norm); ``swap=True`` uses the smaller of
+    :math:`d(a, n)` and :math:`d(p, n)` as the negative distance."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if not (anchor.dim() == positive.dim() == negative.dim()):
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {anchor.dim()}D, positive {positive.dim()}D, "
+            f"and negative {negative.dim()}D inputs"
+        )
+    if margin <= 0:
+        raise ValueError(
+            f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead"
+        )
+    positive_distance = pairwise_distance(anchor, positive, p, eps)
+    negative_distance = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        negative_distance = ops.minimum(
+            negative_distance, pairwise_distance(positive, negative, p, eps)
+        )
+    return _reduce(ops.clamp_min(margin + positive_distance - negative_distance, 0), reduction)
+
+
+# ---------------------------------------------------------------------------- likelihood losses
+
+
+def poisson_nll_loss(
+    input,
+    target,
+    log_input=True,
+    full=False,
+    size_average=None,
+    eps=1e-8,
+    reduce=None,
+    reduction="mean",
+):
+    r"""Negative log-likelihood of a Poisson target: :math:`e^x - y x` for log-rates
+    (``log_input=True``), :math:`x - y \log(x + \text{eps})` for rates. ``full`` adds
+    Stirling's approximation of :math:`\log y!` where :math:`y > 1`."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if log_input:
+        loss = ops.exp(input) - target * input
+    else:
+        loss = input - target * ops.log(input + eps)
+    if full:
+        stirling = target * ops.log(target) - target + 0.5 * ops.log(2 * math.pi * target)
+        loss = loss + ops.where(target > 1, stirling, ops.zeros_like(stirling))
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    r"""Negative log-likelihood of a Gaussian target with predicted mean ``input`` and
+    variance ``var``: :math:`\frac12(\log \max(\text{var}, \text{eps}) +
+    (x - y)^2 / \max(\text{var}, \text{eps}))` (+ :math:`\frac12\log 2\pi` with ``full``).
+
+    ``var`` may have the input's shape, lack its last dim, have 1 there, or be a number.
+    The clamp at ``eps`` is not differentiated (the gradient passes as if unclamped).
+    """
+    if not isinstance(var, Tensor):
+        from .._creation import full_like
+
+        var = full_like(input, float(var))
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = var.unsqueeze(-1)
+        elif not (input.size()[:-1] == var.size()[:-1] and var.size(-1) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    if bool((var._data < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    clamped = ops.clamp_min(var.detach(), eps)
+    var = var + (clamped - var.detach())
+    loss = 0.5 * (ops.log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- group / rms norm
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    r"""Normalise each sample over groups of channels: the C channels (dim 1) are split
+    into ``num_groups`` groups, each group (its channels and positions) gets zero mean and
+    unit (biased) variance, then ``weight``/``bias`` scale and shift each channel.
+
+    Unlike batch norm it does not depend on the batch, so it works for batch size 1.
+    """
+    _check_tensor("group_norm", input)
+    if input.dim() < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.dim()}"
+        )
+    channels = input.shape[1]
+    if num_groups <= 0 or channels % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got "
+            f"input of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != channels):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    return apply(nn_ops.GROUP_NORM, (input, weight, bias), (num_groups, eps))
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    r""":math:`y = \frac{x}{\sqrt{\mathrm{mean}(x^2) + \epsilon}} \gamma` over the last
+    ``len(normalized_shape)`` dims (no centring, no bias). ``eps=None`` uses the machine
+    epsilon of the input's dtype."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    shape = tuple(normalized_shape)
+    k = len(shape)
+    if input.dim() < k or tuple(input.shape[input.dim() - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(n) for n in shape)}], but got input of size"
+            f"{list(input.shape)}"
+        )
+    if eps is None:
+        eps = float(np.finfo(input.dtype.np).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    output = input * ops.rsqrt((input * input).mean(dims, keepdim=True) + eps)
+    if weight is not None:
+        output = output * weight
     return output

@@ -5,14 +5,17 @@ Most of ``torch.nn.functional`` is composed from other ops (``linear`` is ``addm
 names their nodes (``grad_fn=<MseLossBackward0>`` is what ``print(loss)`` shows) or
 because a composition would lose accuracy:
 
-* activations with a kink or a saturation: leaky_relu, elu, gelu, silu, softplus,
-  hardtanh, threshold, prelu. Each is y = σ(x) elementwise, so dy = σ'(x) ⊙ dx;
+* activations with a kink or a saturation: leaky_relu, elu, selu, celu, gelu, silu, mish,
+  softplus, hardtanh, hardsigmoid, hardswish, softshrink, hardshrink, logsigmoid,
+  threshold, prelu. Each is y = σ(x) elementwise, so dy = σ'(x) ⊙ dx; glu gates one half
+  of its input with the sigmoid of the other;
 * softmax and log_softmax along one dim, computed after subtracting the maximum (exp of
   a large logit would overflow). For s = softmax(x): ds = s ⊙ (dx − Σ s ⊙ dx), and for
   l = log_softmax(x): dl = dx − Σ softmax(x) ⊙ dx (sums along the dim);
 * the losses mse, nll (negative log-likelihood of class indices), binary cross-entropy
-  (on probabilities and on logits), smooth L1 and Huber, each with ``reduction`` 'none',
-  'sum' or 'mean';
+  (on probabilities and on logits), soft margin, smooth L1 and Huber, each with
+  ``reduction`` 'none', 'sum' or 'mean';
+* group normalisation (statistics per sample and group of channels);
 * embedding (a row lookup whose gradient scatters back into the rows it read);
 * constant padding.
 
@@ -30,7 +33,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import _wrap_dim
 from ._dispatch import unary
-from ._registry import Arg, Op, Sample, apply
+from ._registry import Arg, ArrayMath, Op, Sample, apply
 
 X = Arg((3, 4))
 KINKS = Arg((3, 4), values=[[-1.5, -0.5, 0.5, 1.5], [-1.2, -0.2, 0.2, 1.2], [-2.0, -0.7, 0.7, 2.0]])
@@ -306,9 +309,13 @@ def _softmax_forward(xp, a, dim):
 
 
 def _log_softmax_forward(xp, a, dim):
-    shifted = _shifted(a, dim)
+    # x − max − log Σ exp(x − max), with ndarray methods and in-place ufuncs: this runs
+    # once per training step, so its NumPy call overhead counts
     with np.errstate(divide="ignore", invalid="ignore"):
-        return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        shifted = a - a.max(axis=dim, keepdims=True)
+        total = np.exp(shifted).sum(axis=dim, keepdims=True)
+        shifted -= np.log(total)
+        return shifted
 
 
 def _softmax_samples(name):
@@ -626,7 +633,23 @@ def _nll_class_dim(ndim) -> int:
     return 0 if ndim == 1 else 1
 
 
+def _common_nll_case(a, target, weight, reduction, ignore_index) -> bool:
+    """The training-loop case: a batch of rows, no class weights, the mean, no sample
+    ignored. Fast paths below index the target classes directly; their results are the
+    general path's, bit for bit (the weights there are all 1)."""
+    return (
+        weight is None
+        and reduction == "mean"
+        and a.ndim == 2
+        and type(target) is np.ndarray
+        and not (target == ignore_index).any()
+    )
+
+
 def _nll_forward(xp, a, target, weight, reduction, ignore_index):
+    if _common_nll_case(a, target, weight, reduction, ignore_index):
+        losses = -a[np.arange(len(target)), target]
+        return np.asarray(losses.sum() / a.dtype.type(len(target)), dtype=a.dtype)
     class_dim = _nll_class_dim(a.ndim)
     index = np.expand_dims(target, class_dim)
     valid = index != ignore_index
@@ -665,6 +688,10 @@ def _nll_total_weight(m, hits, weights, like):
 
 
 def _nll_vjp(m, g, a, target, weight, out, reduction, ignore_index):
+    if not m.records_graph() and _common_nll_case(a, target, weight, reduction, ignore_index):
+        grad = np.zeros(a.shape, dtype=np.result_type(a.dtype, g.dtype))
+        grad[np.arange(len(target)), target] = -(g / len(target))
+        return grad
     hits, weights = _nll_hits(m, a.shape, target, weight, ignore_index)
     zero = m.zeros(tuple(a.shape), g)
     if reduction == "none":
@@ -932,6 +959,364 @@ CONSTANT_PAD = Op(
             (Arg((2, 3, 4)),),
             call=lambda torch, x: _functional(torch).pad(x, (-1, 2, 0, -2)),
             note="crop",
+        ),
+    ],
+)
+
+
+# ---------------------------------------------------------------------------- more activations
+#
+# Each is y = σ(x) elementwise, so the VJP is g ⊙ σ'(x) and the JVP the same with the
+# tangent in place of g ("elementwise"). Samples keep away from the kinks (KINKS).
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _negative_part(m, a):
+    """min(x, 0), written so that exp of it never overflows (the positive side is 0)."""
+    return m.where(a > 0, 0 * a, a)
+
+
+# selu(x) = λx for x > 0, λα(eˣ − 1) otherwise: d = λ or λα eˣ. PyTorch runs it through
+# its ELU kernel (with a scale), hence the node name.
+SELU = Op(
+    "selu",
+    "EluBackward0",
+    forward=lambda xp, a: _SELU_SCALE * _elu_forward(xp, a, _SELU_ALPHA),
+    vjp=(
+        lambda m, g, a, out: m.where(
+            a > 0, g * _SELU_SCALE, g * (_SELU_SCALE * _SELU_ALPHA) * m.exp(_negative_part(m, a))
+        ),
+    ),
+    jvp="elementwise",
+    samples=_samples(lambda torch, x: _functional(torch).selu(x), arg=KINKS),
+)
+
+SELU_ = Op(
+    "selu_",
+    "EluBackward1",
+    forward=SELU.forward,
+    vjp=SELU.vjp,
+    jvp="elementwise",
+    samples=[Sample((KINKS,), call=lambda torch, x: _functional(torch).selu(x * 1, inplace=True))],
+)
+
+
+def _celu_forward(xp, a, alpha):
+    with np.errstate(over="ignore"):
+        return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0) / alpha))
+
+
+# celu(x) = x for x > 0, α(e^(x/α) − 1) otherwise: d = 1 or e^(x/α)
+CELU = Op(
+    "celu",
+    "CeluBackward0",
+    forward=_celu_forward,
+    vjp=(lambda m, g, a, out, alpha: m.where(a > 0, g, g * m.exp(_negative_part(m, a) / alpha)),),
+    jvp="elementwise",
+    samples=_samples(
+        lambda torch, x, **k: _functional(torch).celu(x, **k), {}, {"alpha": 0.5}, arg=KINKS
+    ),
+)
+
+CELU_ = Op(
+    "celu_",
+    "CeluBackward1",
+    forward=_celu_forward,
+    vjp=CELU.vjp,
+    jvp="elementwise",
+    samples=[
+        Sample((KINKS,), call=lambda torch, x: _functional(torch).celu(x * 1, 2.0, inplace=True))
+    ],
+)
+
+
+def _softplus_array(a):
+    """log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|))."""
+    return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+
+
+def _m_softplus(m, a):
+    return -_m_log_sigmoid(m, -a)
+
+
+# mish(x) = x tanh(sp(x)), sp = softplus: d = tanh(sp) + x σ(x)(1 − tanh²(sp))
+def _mish_derivative(m, a):
+    t = m.tanh(_m_softplus(m, a))
+    return t + a * _sigmoid(m, a) * (1 - t * t)
+
+
+MISH = Op(
+    "mish",
+    "MishBackward0",
+    forward=lambda xp, a: a * np.tanh(_softplus_array(a)),
+    vjp=(lambda m, g, a, out: g * _mish_derivative(m, a),),
+    jvp="elementwise",
+    samples=_samples(lambda torch, x: _functional(torch).mish(x)),
+)
+
+# away from the default and the sample thresholds (0.5, 1.0), where the shrinks jump/kink
+SHRINK = Arg(
+    (3, 4), values=[[-1.5, -0.7, 0.3, 1.2], [-1.2, -0.2, 0.7, 1.4], [-2.0, -0.8, 0.9, 2.0]]
+)
+
+# softshrink(x) = x − λ for x > λ, x + λ for x < −λ, 0 between: d = 1 outside [−λ, λ]
+SOFTSHRINK = Op(
+    "softshrink",
+    "SoftshrinkBackward0",
+    forward=lambda xp, a, lambd: np.where(
+        a > lambd, a - lambd, np.where(a < -lambd, a + lambd, 0 * a)
+    ).astype(a.dtype),
+    vjp=(lambda m, g, a, out, lambd: m.where((a > lambd) | (a < -lambd), g, 0 * g),),
+    jvp="elementwise",
+    samples=_samples(
+        lambda torch, x, **k: _functional(torch).softshrink(x, **k), {}, {"lambd": 1.0}, arg=SHRINK
+    ),
+)
+
+# hardshrink(x) = x for |x| > λ, 0 otherwise: d = 1 or 0
+HARDSHRINK = Op(
+    "hardshrink",
+    "HardshrinkBackward0",
+    forward=lambda xp, a, lambd: np.where((a > lambd) | (a < -lambd), a, 0 * a),
+    vjp=(lambda m, g, a, out, lambd: m.where((a > lambd) | (a < -lambd), g, 0 * g),),
+    jvp="elementwise",
+    samples=_samples(
+        lambda torch, x, **k: _functional(torch).hardshrink(x, **k), {}, {"lambd": 1.0}, arg=SHRINK
+    ),
+)
+
+WIDE = Arg((3, 4), values=[[-4.0, -2.5, -0.5, 0.5], [1.5, 2.5, 4.0, -1.0], [-3.5, 3.5, 0.2, -0.2]])
+
+# hardsigmoid(x) = clamp(x/6 + 1/2, 0, 1): d = 1/6 on (−3, 3), 0 outside.
+# (PyTorch's kernel multiplies by 1/6 rounded to float32 even in float64, a 3e-8 relative
+# difference; we keep the exact 1/6. PyTorch has no double backward for it, so the
+# samples' oracle is the same function composed: relu6(x + 3)/6.)
+
+
+def _hardsigmoid_oracle(torch, x):
+    if torch.__name__ == "torch":
+        return _functional(torch).relu6(x + 3) / 6
+    return _functional(torch).hardsigmoid(x)
+
+
+HARDSIGMOID = Op(
+    "hardsigmoid",
+    "HardsigmoidBackward0",
+    forward=lambda xp, a: np.minimum(np.maximum(a / 6 + 0.5, 0), 1).astype(a.dtype),
+    vjp=(lambda m, g, a, out: m.where((a > -3) & (a < 3), g / 6, 0 * g),),
+    jvp="elementwise",
+    samples=[
+        Sample((WIDE,), call=_hardsigmoid_oracle, torch_grad_fn="DivBackward0"),
+        Sample((Arg(()),), call=_hardsigmoid_oracle, torch_grad_fn="DivBackward0", note="0-d"),
+    ],
+)
+
+# hardswish(x) = x · hardsigmoid(x): 0 below −3, x above 3, x(x + 3)/6 between,
+# d = 0, 1 or (2x + 3)/6
+HARDSWISH = Op(
+    "hardswish",
+    "HardswishBackward0",
+    forward=lambda xp, a: (a * np.minimum(np.maximum(a + 3, 0), 6) / 6).astype(a.dtype),
+    vjp=(lambda m, g, a, out: m.where(a < -3, 0 * g, m.where(a > 3, g, g * (2 * a + 3) / 6)),),
+    jvp="elementwise",
+    samples=_samples(lambda torch, x: _functional(torch).hardswish(x), arg=WIDE),
+)
+
+# logsigmoid(x) = log σ(x) = −softplus(−x): d = σ(−x) = 1 − σ(x)
+LOGSIGMOID = Op(
+    "logsigmoid",
+    "LogSigmoidBackward0",
+    forward=lambda xp, a: _log_sigmoid(a),
+    vjp=(lambda m, g, a, out: g * _sigmoid(m, -a),),
+    jvp="elementwise",
+    samples=_samples(lambda torch, x: _functional(torch).logsigmoid(x), arg=LOGITS),
+)
+
+
+# glu(x, dim) = a ⊙ σ(b), (a, b) the two halves of x along dim:
+# ∂/∂a = g σ(b), ∂/∂b = g a σ(b)(1 − σ(b)); the input gradient is the two stacked back
+def _glu_halves(x, dim):
+    n = x.shape[dim] // 2
+    index = [slice(None)] * x.ndim
+    first, second = list(index), list(index)
+    first[dim] = slice(0, n)
+    second[dim] = slice(n, 2 * n)
+    return x[tuple(first)], x[tuple(second)]
+
+
+def _glu_forward(xp, x, dim):
+    a, b = _glu_halves(x, dim)
+    with np.errstate(over="ignore"):
+        return a * _sigmoid(ArrayMath, b)
+
+
+def _glu_vjp(m, g, x, out, dim):
+    a, b = _glu_halves(x, dim)
+    s = _sigmoid(m, b)
+    return m.cat([g * s, g * a * s * (1 - s)], dim)
+
+
+def _glu_jvp(m, tangents, x, out, dim):
+    a, b = _glu_halves(x, dim)
+    da, db = _glu_halves(tangents[0], dim)
+    s = _sigmoid(m, b)
+    return da * s + a * s * (1 - s) * db
+
+
+GLU = Op(
+    "glu",
+    "GluBackward0",
+    forward=_glu_forward,
+    vjp=(_glu_vjp,),
+    jvp=_glu_jvp,
+    samples=[
+        Sample((X,), call=lambda torch, x: _functional(torch).glu(x)),
+        Sample(
+            (Arg((4, 3, 2)),), {"dim": 0}, call=lambda torch, x, **k: _functional(torch).glu(x, **k)
+        ),
+    ],
+)
+
+
+# ---------------------------------------------------------------------------- soft margin
+#
+# soft_margin_loss: ℓ = log(1 + e^(−yx)) = −log σ(yx), y = ±1 (any real target works):
+# ∂ℓ/∂x = −y σ(−yx)
+
+
+def _soft_margin_local_x(m, t, a, target):
+    return -target * _sigmoid(m, -(target * a)) * t
+
+
+SOFT_MARGIN_LOSS = Op(
+    "soft_margin_loss",
+    "SoftMarginLossBackward0",
+    forward=lambda xp, a, target, reduction: _reduce_array(-_log_sigmoid(target * a), reduction),
+    # the target is not differentiated (PyTorch refuses a target that requires grad)
+    vjp=(
+        lambda m, g, a, target, out, reduction: _soft_margin_local_x(
+            m, _spread(m, g, a.shape, reduction), a, target
+        ),
+        None,
+    ),
+    jvp=_pointwise_jvp((_soft_margin_local_x, None)),
+    samples=_loss_samples(
+        lambda torch, a, b, **k: _functional(torch).soft_margin_loss(a, b, **k),
+        X,
+        Arg((3, 4), values=[[1.0, -1, 1, 1], [-1, -1, 1, -1], [1, 1, -1, 1]], grad=False),
+    ),
+)
+
+
+# ---------------------------------------------------------------------------- group norm
+#
+# group_norm: the C channels (dim 1) are split into G groups; each sample's group is
+# normalised over its channels and positions: x̂ = (x − μ)/s, s = √(σ² + ε) (biased σ²),
+# then y = w_c x̂ + b_c per channel. With n values per group and u = g ⊙ w (the gradient
+# reaching x̂), the usual normalisation derivative, per group:
+#     ∂f/∂x = (u − mean(u) − x̂ ⊙ mean(u ⊙ x̂)) / s
+#     ∂f/∂w_c = Σ g ⊙ x̂ over all but the channel dim,   ∂f/∂b_c = Σ g likewise
+# and for the JVP  dx̂ = (dx − mean(dx) − x̂ ⊙ mean(x̂ ⊙ dx)) / s,  dy = w dx̂ + dw x̂ + db.
+
+
+def _grouped(m, x, groups):
+    """``x`` (N, C, *) as (N, G, C/G · prod(*)): one row per sample and group."""
+    return m.reshape(x, (x.shape[0], groups, -1))
+
+
+def _group_stats(m, x, groups, eps):
+    """x̂ (grouped shape) and 1/s (N, G, 1) of each group."""
+    rows = _grouped(m, x, groups)
+    n = rows.shape[-1]
+    mean = m.sum(rows, -1, True) / n
+    centred = rows - mean
+    inv_std = 1 / m.sqrt(m.sum(centred * centred, -1, True) / n + eps)
+    return centred * inv_std, inv_std
+
+
+def _channel_view(m, w, ndim):
+    """A per-channel vector as (C, 1, ..., 1), to broadcast against (N, C, *)."""
+    return m.reshape(w, (w.shape[0],) + (1,) * (ndim - 2))
+
+
+def _group_norm_forward(xp, x, weight, bias, groups, eps):
+    xhat, _ = _group_stats(ArrayMath, x, groups, eps)
+    out = xhat.reshape(x.shape)
+    if weight is not None:
+        out = out * _channel_view(ArrayMath, weight, x.ndim)
+    if bias is not None:
+        out = out + _channel_view(ArrayMath, bias, x.ndim)
+    return out.astype(x.dtype, copy=False)
+
+
+def _group_norm_vjp_x(m, g, x, weight, bias, out, groups, eps):
+    xhat, inv_std = _group_stats(m, x, groups, eps)
+    u = g if weight is None else g * _channel_view(m, weight, x.ndim)
+    u = _grouped(m, u, groups)
+    n = u.shape[-1]
+    mean_u = m.sum(u, -1, True) / n
+    mean_ux = m.sum(u * xhat, -1, True) / n
+    return m.reshape((u - mean_u - xhat * mean_ux) * inv_std, tuple(x.shape))
+
+
+def _sum_but_channels(m, value, ndim):
+    return m.sum(value, (0,) + tuple(range(2, ndim)))
+
+
+def _group_norm_vjp_w(m, g, x, weight, bias, out, groups, eps):
+    xhat, _ = _group_stats(m, x, groups, eps)
+    return _sum_but_channels(m, g * m.reshape(xhat, tuple(x.shape)), x.ndim)
+
+
+def _group_norm_vjp_b(m, g, x, weight, bias, out, groups, eps):
+    return _sum_but_channels(m, g, x.ndim)
+
+
+def _group_norm_jvp(m, tangents, x, weight, bias, out, groups, eps):
+    dx, dw, db = tangents
+    xhat, inv_std = _group_stats(m, x, groups, eps)
+    result = None
+    if dx is not None:
+        rows = _grouped(m, dx, groups)
+        n = rows.shape[-1]
+        dxhat = (rows - m.sum(rows, -1, True) / n - xhat * (m.sum(xhat * rows, -1, True) / n)) * (
+            inv_std
+        )
+        result = m.reshape(dxhat, tuple(x.shape))
+        if weight is not None:
+            result = result * _channel_view(m, weight, x.ndim)
+    if dw is not None:
+        term = m.reshape(xhat, tuple(x.shape)) * _channel_view(m, dw, x.ndim)
+        result = term if result is None else result + term
+    if db is not None:
+        term = m.expand(_channel_view(m, db, x.ndim), tuple(x.shape))
+        result = term if result is None else result + term
+    return result if result is not None else m.zeros_like(out)
+
+
+GROUP_NORM = Op(
+    "group_norm",
+    "NativeGroupNormBackward0",
+    forward=_group_norm_forward,
+    vjp=(_group_norm_vjp_x, _group_norm_vjp_w, _group_norm_vjp_b),
+    jvp=_group_norm_jvp,
+    samples=[
+        Sample(
+            (Arg((2, 4, 3)), Arg((4,), 0.5, 1.5), Arg((4,))),
+            call=lambda torch, x, w, b: _functional(torch).group_norm(x, 2, w, b),
+            note="affine",
+        ),
+        Sample(
+            (Arg((3, 6, 2, 2)),),
+            call=lambda torch, x: _functional(torch).group_norm(x, 3, eps=1e-3),
+            note="no affine 4-d",
+        ),
+        Sample(
+            (Arg((2, 4)), Arg((4,), 0.5, 1.5), Arg((4,))),
+            call=lambda torch, x, w, b: _functional(torch).group_norm(x, 4, w, b),
+            note="2-d one channel per group",
         ),
     ],
 )

@@ -1,6 +1,18 @@
 """The layers of ``torch.nn``, one family per file."""
 
 from .activation import (
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    LogSigmoid,
+    Mish,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
     ELU,
     GELU,
     Hardtanh,
@@ -18,10 +30,20 @@ from .activation import (
 )
 from .batchnorm import BatchNorm1d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
+from .group_norm import GroupNorm, RMSNorm
 from .linear import Bilinear, Identity, Linear
 from .loss import (
+    CosineEmbeddingLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelSoftMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
@@ -37,6 +59,30 @@ from .normalization import LayerNorm
 from .sparse import Embedding
 
 __all__ = [
+    "CELU",
+    "GLU",
+    "SELU",
+    "Hardshrink",
+    "Hardsigmoid",
+    "Hardswish",
+    "LogSigmoid",
+    "Mish",
+    "Softmin",
+    "Softshrink",
+    "Softsign",
+    "Tanhshrink",
+    "CosineSimilarity",
+    "PairwiseDistance",
+    "GroupNorm",
+    "RMSNorm",
+    "CosineEmbeddingLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "MarginRankingLoss",
+    "MultiLabelSoftMarginLoss",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
+    "TripletMarginLoss",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",

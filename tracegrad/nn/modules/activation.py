@@ -18,6 +18,18 @@ from ..parameter import Parameter
 from .module import Module
 
 __all__ = [
+    "CELU",
+    "GLU",
+    "Hardshrink",
+    "Hardsigmoid",
+    "Hardswish",
+    "LogSigmoid",
+    "Mish",
+    "SELU",
+    "Softmin",
+    "Softshrink",
+    "Softsign",
+    "Tanhshrink",
     "ELU",
     "GELU",
     "Hardtanh",
@@ -530,6 +542,209 @@ class LogSoftmax(Module):
 
     def forward(self, input):
         return F.log_softmax(input, dim=self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class SELU(Module):
+    r"""Scaled ELU: :math:`\lambda x` for :math:`x > 0`, :math:`\lambda\alpha(e^x - 1)`
+    otherwise, with :math:`\alpha \approx 1.6733` and :math:`\lambda \approx 1.0507`.
+
+    These constants make a layer keep zero mean and unit variance of its activations
+    (self-normalizing networks, used with ``init.kaiming_normal_(..., 'linear')``).
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.SELU()
+        SELU()
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.selu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_text(self.inplace, "")
+
+
+class CELU(Module):
+    r"""Continuously differentiable ELU:
+    :math:`\max(0, x) + \min(0, \alpha(e^{x/\alpha} - 1))`.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.CELU()
+        CELU(alpha=1.0)
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
+
+
+class Mish(Module):
+    r""":math:`\text{Mish}(x) = x \tanh(\text{softplus}(x))`: a smooth, non-monotonic
+    ReLU-like function.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.Mish()
+        Mish()
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.mish(input, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_text(self.inplace, "")
+
+
+class Softsign(Module):
+    r""":math:`x / (1 + |x|)`: like tanh, between -1 and 1, but approached polynomially."""
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Tanhshrink(Module):
+    r""":math:`x - \tanh(x)`: near 0 for small inputs, about :math:`x \mp 1` for large."""
+
+    def forward(self, input):
+        return F.tanhshrink(input)
+
+
+class Softshrink(Module):
+    r"""Shrink every element towards 0 by ``lambd`` (0 inside :math:`[-\lambda, \lambda]`):
+    the proximal step of an L1 penalty.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.Softshrink()
+        Softshrink(0.5)
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Hardshrink(Module):
+    r"""Zero the elements with :math:`|x| \le \lambda`, keep the others unchanged.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.Hardshrink(0.3)
+        Hardshrink(0.3)
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Hardsigmoid(Module):
+    r"""Piecewise-linear sigmoid: :math:`\text{clamp}(x/6 + 1/2, 0, 1)`.
+
+    (PyTorch prints this layer without its ``inplace`` flag; so does this one.)
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Hardswish(Module):
+    r""":math:`x \cdot \text{clamp}(x/6 + 1/2, 0, 1)`: a cheap swish (MobileNetV3)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
+
+
+class LogSigmoid(Module):
+    r""":math:`\log \sigma(x) = -\log(1 + e^{-x})`, computed without overflow."""
+
+    def forward(self, input):
+        return F.logsigmoid(input)
+
+
+class Softmin(Module):
+    r"""Softmax of the negated input along ``dim``: the smallest entries get the largest
+    probabilities.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.Softmin(dim=1)
+        Softmin(dim=1)
+    """
+
+    def __init__(self, dim=None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.softmin(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class GLU(Module):
+    r"""Gated linear unit: the input's halves :math:`a, b` along ``dim`` give
+    :math:`a \otimes \sigma(b)`; the output is half as long along ``dim``.
+
+    Example::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.GLU()(torch.tensor([[1.0, 2.0, 0.0, 0.0]]))
+        tensor([[0.5000, 1.0000]])
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
