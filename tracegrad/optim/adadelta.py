@@ -3,7 +3,15 @@ r"""Adadelta: steps whose units come from running averages of squared steps."""
 from __future__ import annotations
 
 from .. import _creation
-from .optimizer import Optimizer, _check_lr, _evaluate, _step_counter, _to_scalar, _use_grad
+from .optimizer import (
+    Optimizer,
+    _check_lr,
+    _evaluate,
+    _require,
+    _step_counter,
+    _to_scalar,
+    _use_grad,
+)
 
 __all__ = ["Adadelta"]
 
@@ -112,9 +120,3 @@ class Adadelta(Optimizer):
             update = sq_steps.add(eps).sqrt_().div_(grad_rms).mul_(grad)
             sq_steps.mul_(rho).add_(keep * update * update)
             param.add_(update, alpha=-lr)
-
-
-def _require(ok: bool, option: str, value) -> None:
-    """Raise the ValueError PyTorch raises for an option out of its range."""
-    if not ok:
-        raise ValueError(f"Invalid {option} value: {value}")

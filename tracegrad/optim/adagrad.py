@@ -3,7 +3,15 @@ r"""Adagrad: per-coordinate steps divided by the root of the summed squared grad
 from __future__ import annotations
 
 from .. import _creation
-from .optimizer import Optimizer, _check_fused, _check_lr, _evaluate, _get_value, _use_grad
+from .optimizer import (
+    Optimizer,
+    _check_fused,
+    _check_lr,
+    _evaluate,
+    _get_value,
+    _require,
+    _use_grad,
+)
 from .optimizer import _step_counter, _to_scalar
 
 __all__ = ["Adagrad"]
@@ -128,9 +136,3 @@ class Adagrad(Optimizer):
             total.add_(grad * grad)
             scale = total.sqrt().add_(eps)
             param.add_(-lr_t * grad / scale)
-
-
-def _require(ok: bool, option: str, value) -> None:
-    """Raise the ValueError PyTorch raises for an option out of its range."""
-    if not ok:
-        raise ValueError(f"Invalid {option} value: {value}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import _creation
 from .optimizer import (
     Optimizer,
+    _require,
     _check_adam_options,
     _evaluate,
     _get_value,
@@ -151,9 +152,3 @@ class NAdam(Optimizer):
             param.add_(grad_coef * grad / scale)
             mean_coef = (-lr * mu_after) / (1.0 - p_after)
             param.add_(mean_coef * mean / scale)
-
-
-def _require(ok: bool, option: str, value) -> None:
-    """Raise the ValueError PyTorch raises for an option out of its range."""
-    if not ok:
-        raise ValueError(f"Invalid {option} value: {value}")

@@ -263,6 +263,12 @@ def _check_adam_options(lr, eps, betas, weight_decay) -> None:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def _require(ok: bool, option: str, value) -> None:
+    """Raise the ValueError PyTorch raises for an option out of its range."""
+    if not ok:
+        raise ValueError(f"Invalid {option} value: {value}")
+
+
 def _check_lr(lr) -> None:
     """Reject a negative learning rate, or a tensor one with more than one element."""
     if isinstance(lr, Tensor) and lr.numel() != 1:

@@ -3,7 +3,15 @@ r"""RMSprop: steps divided by the root of a running average of squared gradients
 from __future__ import annotations
 
 from .. import _creation
-from .optimizer import Optimizer, _check_lr, _evaluate, _step_counter, _to_scalar, _use_grad
+from .optimizer import (
+    Optimizer,
+    _check_lr,
+    _evaluate,
+    _require,
+    _step_counter,
+    _to_scalar,
+    _use_grad,
+)
 
 __all__ = ["RMSprop"]
 
@@ -135,9 +143,3 @@ class RMSprop(Optimizer):
                 param.add_(velocity, alpha=-lr)
             else:
                 param.add_(-lr * grad / scale)
-
-
-def _require(ok: bool, option: str, value) -> None:
-    """Raise the ValueError PyTorch raises for an option out of its range."""
-    if not ok:
-        raise ValueError(f"Invalid {option} value: {value}")
