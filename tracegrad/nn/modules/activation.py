@@ -631,7 +631,23 @@ class Tanhshrink(Module):
         return F.tanhshrink(input)
 
 
-class Softshrink(Module):
+class _Shrink(Module):
+    """A shrinkage layer with threshold ``lambd``; ``_shrink`` is its functional form."""
+
+    _shrink = None
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return type(self)._shrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Softshrink(_Shrink):
     r"""Shrink every element towards 0 by ``lambd`` (0 inside :math:`[-\lambda, \lambda]`):
     the proximal step of an L1 penalty.
 
@@ -642,18 +658,10 @@ class Softshrink(Module):
         Softshrink(0.5)
     """
 
-    def __init__(self, lambd: float = 0.5) -> None:
-        super().__init__()
-        self.lambd = lambd
-
-    def forward(self, input):
-        return F.softshrink(input, self.lambd)
-
-    def extra_repr(self) -> str:
-        return str(self.lambd)
+    _shrink = staticmethod(F.softshrink)
 
 
-class Hardshrink(Module):
+class Hardshrink(_Shrink):
     r"""Zero the elements with :math:`|x| \le \lambda`, keep the others unchanged.
 
     Example::
@@ -663,15 +671,7 @@ class Hardshrink(Module):
         Hardshrink(0.3)
     """
 
-    def __init__(self, lambd: float = 0.5) -> None:
-        super().__init__()
-        self.lambd = lambd
-
-    def forward(self, input):
-        return F.hardshrink(input, self.lambd)
-
-    def extra_repr(self) -> str:
-        return str(self.lambd)
+    _shrink = staticmethod(F.hardshrink)
 
 
 class Hardsigmoid(Module):
