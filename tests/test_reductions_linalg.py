@@ -634,11 +634,12 @@ def test_einsum_gradients_match_torch(torch, equation, shapes):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-def test_diagonal_returns_a_copy():
+def test_diagonal_is_a_view_as_in_torch():
     x = tracegrad.zeros(3, 3)
     d = x.diagonal()
     d += 1
-    assert x.sum().item() == 0.0
+    assert x.sum().item() == 3.0
+    assert x[1, 1].item() == 1.0 and x[0, 1].item() == 0.0
 
 
 @pytest.mark.parametrize(

@@ -599,11 +599,6 @@ def test_weight_decay_shrinks_the_weights():
     assert norms[1] < 0.5 * norms[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="tracegrad does not take a range object as an index yet (ops/index.py)",
-)
 def test_range_as_an_index():
     """The textbook's cross-entropy picks y_hat[range(len(y_hat)), y]; torch takes a range
     like the list of its values."""

@@ -137,11 +137,17 @@ def _infer_dtype(data) -> dtypes.dtype:
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _to_nested(data):
+def _to_nested(data, inside: bool = False):
+    """``data`` with tensors replaced by arrays; a tensor *inside* a sequence stands for
+    one number, as in torch (``tensor([t1, t2])`` needs one-element ``t1`` and ``t2``)."""
     if isinstance(data, Tensor):
-        return data._data
+        if not inside:
+            return data._data
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data._data.reshape(())
     if isinstance(data, list | tuple):
-        return [_to_nested(item) for item in data]
+        return [_to_nested(item, True) for item in data]
     return data
 
 

@@ -13,6 +13,7 @@ as gradient a scatter-add of ``g`` back to where the values came from, and writi
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 
@@ -113,8 +114,9 @@ def _convert_key(key):
                 continue
             converted.append(item._data)
             basic = False
-        elif isinstance(item, list | np.ndarray):
-            array = np.asarray(item)
+        elif isinstance(item, list | range | np.ndarray):
+            # a range is read as the list of its integers (d2l: ``y_hat[range(n), y]``)
+            array = np.asarray(item) if not isinstance(item, range) else np.array(item, np.int64)
             if array.size == 0 and array.dtype.kind == "f":
                 array = array.astype(np.int64)  # torch reads an empty list as no indices
             if array.dtype.kind == "f":
@@ -207,6 +209,17 @@ def _index_message(error, input, key) -> str:
                 size = input.shape[dim]
                 if not -size <= item < size:
                     return f"index {item} is out of bounds for dimension {dim} with size {size}"
+        match = re.match(r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)", text)
+        if match:
+            # NumPy names the array's axis; torch counts the position among the index
+            # tensors (x[:, t] with t out of range is "dimension 0")
+            value, size = int(match[1]), int(match[2])
+            arrays = [k for k in key if isinstance(k, np.ndarray) and k.dtype.kind in "iu"]
+            for position, array in enumerate(arrays):
+                if (value >= size or value < -size) and np.any(array == value):
+                    return (
+                        f"index {value} is out of bounds for dimension {position} with size {size}"
+                    )
         return text
     if "too many indices" in text:
         return f"too many indices for tensor of dimension {input.ndim}"
@@ -258,6 +271,59 @@ def _value_tensor(value, like: Tensor) -> Tensor:
     return Tensor._make(np.asarray(value, dtype=like._data.dtype))
 
 
+def _is_view_key(numpy_key, shape: tuple) -> bool:
+    """Whether ``x[key] = v`` writes through a view of ``x`` in torch (a basic key that
+    narrows something): such writes name their node ``CopySlices`` and, on a leaf that
+    requires grad, are refused as writes into "a view of a leaf Variable". A key of ``...``
+    and full slices (``x[:]``, ``x[0:n]``) writes into ``x`` itself."""
+    specified = sum(1 for k in numpy_key if k is not None and k is not Ellipsis)
+    dim = 0
+    for item in numpy_key:
+        if item is Ellipsis:
+            dim += len(shape) - specified
+            continue
+        if not isinstance(item, slice) or dim >= len(shape):
+            return True  # an int or None (too many indices are reported later)
+        size = shape[dim]
+        whole = (
+            item.start in (None, 0)
+            and item.step in (None, 1)
+            and (item.stop is None or item.stop >= size)
+        )
+        if not whole:
+            return True
+        dim += 1
+    return False
+
+
+# torch's node names for ``x[key] = v`` (the rules are index_put's): a copy into a slice
+# of x, a copy of a tensor into all of x, a fill of all of x with a number
+_COPY_SLICES = type("CopySlices", (INDEX_PUT.node_class,), {"__slots__": ()})
+_COPY_ALL = type("CopyBackwards", (INDEX_PUT.node_class,), {"__slots__": ()})
+_FILL_ALL = type("FillBackward3", (INDEX_PUT.node_class,), {"__slots__": ()})
+
+
+def _expand_message(value: Tensor, value_dtype, target_shape: tuple) -> str:
+    """torch's message when a value cannot be expanded to the slice it is written into."""
+    shape = value._data.shape
+    if len(shape) > len(target_shape):
+        legacy = Tensor._make(np.empty(0, dtype=value_dtype.np)).type()
+        return (
+            f"expand({legacy}{{{list(shape)}}}, size={list(target_shape)}): the number of "
+            f"sizes provided ({len(target_shape)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})"
+        )
+    offset = len(target_shape) - len(shape)
+    for dim in reversed(range(len(shape))):  # torch checks from the last dimension
+        if shape[dim] != 1 and shape[dim] != target_shape[offset + dim]:
+            return (
+                f"The expanded size of the tensor ({target_shape[offset + dim]}) must match "
+                f"the existing size ({shape[dim]}) at non-singleton dimension {offset + dim}.  "
+                f"Target sizes: {list(target_shape)}.  Tensor sizes: {list(shape)}"
+            )
+    return f"cannot write a value of shape {list(shape)} into {list(target_shape)}"
+
+
 def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value``: an in-place ``index_put`` that keeps autograd correct."""
     from ._inplace import inplace
@@ -271,8 +337,18 @@ def setitem(input: Tensor, key, value) -> None:
         rest = tuple(k for k in numpy_key if not _is_int(k))
         setitem(_basic_index(input, first), rest, value)
         return
+    view_key = basic and _is_view_key(numpy_key, input._data.shape)
+    if view_key and input._requires_grad and input.grad_fn is None and grad_mode._state[0]:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    is_number = not isinstance(value, Tensor) or value._data.ndim == 0
+    value_dtype = value.dtype if isinstance(value, Tensor) else input.dtype
     value = _value_tensor(value, input)
-    target_shape = np.empty(input._data.shape, dtype=bool)[numpy_key].shape
+    try:
+        target_shape = np.empty(input._data.shape, dtype=bool)[numpy_key].shape
+    except IndexError as error:
+        raise IndexError(_index_message(error, input, numpy_key)) from None
     # like torch, leading size-1 dimensions of the value are dropped (t[1] = tensor([7.]))
     while value._data.ndim > len(target_shape) and value._data.shape[0] == 1:
         value = value.reshape(value._data.shape[1:])
@@ -280,11 +356,16 @@ def setitem(input: Tensor, key, value) -> None:
         if np.broadcast_shapes(value._data.shape, target_shape) != target_shape:
             raise ValueError
     except ValueError:
+        if basic:
+            raise RuntimeError(_expand_message(value, value_dtype, target_shape)) from None
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast "
             f"to indexing result of shape {list(target_shape)}"
         ) from None
     inplace(lambda source, v: apply(INDEX_PUT, (source, v), (numpy_key, False)), input, value)
+    node = input.grad_fn
+    if basic and type(node) is INDEX_PUT.node_class:
+        node.__class__ = _COPY_SLICES if view_key else _FILL_ALL if is_number else _COPY_ALL
 
 
 def select(input, dim, index):

@@ -115,6 +115,40 @@ MATMUL = Op(
 )
 
 
+# dtype names as torch's C++ kernels print them in the mm family's messages
+_C_TYPE_NAMES = {
+    "float64": "double",
+    "float32": "float",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _dtype_mismatch(name, a, b) -> str:
+    """torch's message for a product of two tensors of different dtypes (each kernel has
+    its own wording, and users search for it)."""
+    if name == "dot":
+        return (
+            f"dot : expected both vectors to have same dtype, but found {_word(a)} and {_word(b)}"
+        )
+    if name == "mv":
+        return (
+            f"addmv input tensors must have the same dtype, but got {_word(b)}, {_word(a)}, "
+            f"and {_word(b)}"
+        )
+    if name == "bmm":
+        return f"expected scalar type {_word(a)} but found {_word(b)}"
+    return (
+        "expected m1 and m2 to have the same dtype, but got: "
+        f"{_C_TYPE_NAMES[a.dtype.name]} != {_C_TYPE_NAMES[b.dtype.name]}"
+    )
+
+
 def _check_float_pair(name, a, b):
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError(
@@ -122,9 +156,7 @@ def _check_float_pair(name, a, b):
             f"{type(b if isinstance(a, Tensor) else a).__name__}"
         )
     if a.dtype is not b.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
-        )
+        raise RuntimeError(_dtype_mismatch(name, a, b))
 
 
 def _dims(t) -> str:
@@ -204,9 +236,9 @@ def matmul(input, other, *, out=None):
             f"both arguments to matmul need to be at least 1D, but they are {a_dim}D and {b_dim}D"
         )
     if input.dtype is not other.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {input.dtype} != {other.dtype}"
-        )
+        # matmul dispatches on the ranks, and each kernel words the error its own way
+        kernel = {(1, 1): "dot", (2, 1): "mv"}.get((a_dim, b_dim), "mm")
+        raise RuntimeError(_dtype_mismatch(kernel, input, other))
     inner_a = input._data.shape[-1]
     inner_b = other._data.shape[-2] if b_dim > 1 else other._data.shape[0]
     if inner_a != inner_b:
@@ -282,7 +314,21 @@ def _addmm_forward(xp, bias, a, b, beta, alpha):
         return product
     if beta != 1:
         bias = bias * np.asarray(beta, dtype=product.dtype)
+    if product.dtype == bias.dtype:
+        product += bias  # the product is a fresh array: add in place (same rounding)
+        return product
     return bias + product
+
+
+def _addmm_grad_mat2(m, g, a, b, alpha):
+    """α Aᵀ G. For a weight used as ``w.t()`` (B is then a transposed view), computing
+    (Gᵀ A)ᵀ gives the result already in the weight's own memory layout, so that no
+    transposing copy is needed when it is accumulated into ``w.grad``."""
+    if not m.records_graph() and b.flags.f_contiguous and not b.flags.c_contiguous:
+        grad = (g.mT @ a).mT
+    else:
+        grad = a.mT @ g
+    return grad if alpha == 1 else grad * alpha
 
 
 def _addmm_jvp(m, tangents, bias, a, b, out, beta, alpha):
@@ -304,9 +350,11 @@ ADDMM = Op(
     "AddmmBackward0",
     forward=_addmm_forward,
     vjp=(
-        lambda m, g, bias, a, b, out, beta, alpha: m.sum_to(g * beta, bias.shape),
-        lambda m, g, bias, a, b, out, beta, alpha: (g @ b.mT) * alpha,
-        lambda m, g, bias, a, b, out, beta, alpha: (a.mT @ g) * alpha,
+        lambda m, g, bias, a, b, out, beta, alpha: m.sum_to(
+            g if beta == 1 else g * beta, bias.shape
+        ),
+        lambda m, g, bias, a, b, out, beta, alpha: g @ b.mT if alpha == 1 else (g @ b.mT) * alpha,
+        lambda m, g, bias, a, b, out, beta, alpha: _addmm_grad_mat2(m, g, a, b, alpha),
     ),
     jvp=_addmm_jvp,
     samples=[
@@ -367,7 +415,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             f"mat1 and mat2 shapes cannot be multiplied ({_dims(mat1)} and {_dims(mat2)})"
         )
     # the input must broadcast to the result: expand's checks give PyTorch's messages
-    expand(Tensor._make(input._data), mat1.shape[0], mat2.shape[1])
+    # (skipped for the layer's common case, a bias of one row's length)
+    bias_shape = input._data.shape
+    if not (len(bias_shape) == 1 and bias_shape[0] == mat2._data.shape[1]):
+        expand(Tensor._make(input._data), mat1.shape[0], mat2.shape[1])
     if not mat1.dtype.is_floating_point:
         beta, alpha = int(beta), int(alpha)
     return _finish(apply(ADDMM, (input, mat1, mat2), (beta, alpha)), out)
@@ -742,6 +793,25 @@ DIAG_EMBED = Op(
 )
 
 
+def _diagonal_view(a, offset, dim1, dim2):
+    """The diagonal as a *writable* view of ``a`` (``np.diagonal`` gives a read-only one).
+
+    Slicing ``a`` so that the diagonal starts at its first element, the diagonal is a
+    strided view of that slice: each step moves one row and one column at once, so its
+    stride is the sum of the two dims' strides (the one ``np.diagonal`` reports).
+    """
+    start = [slice(None)] * a.ndim
+    if offset >= 0:
+        start[dim2] = slice(offset, None)
+    else:
+        start[dim1] = slice(-offset, None)
+    corner = a[tuple(start)]
+    layout = np.diagonal(corner, 0, dim1, dim2)
+    return np.lib.stride_tricks.as_strided(
+        corner, layout.shape, layout.strides, writeable=corner.flags.writeable
+    )
+
+
 def _diagonal_forward(a, offset, dim1, dim2):
     return np.diagonal(a, offset, dim1, dim2).copy()
 
@@ -765,7 +835,7 @@ def _diagonal_layout(shape, offset, dim1, dim2):
 DIAGONAL = Op(
     "diagonal",
     "DiagonalBackward0",
-    forward=lambda xp, a, offset, dim1, dim2, layout: _diagonal_forward(a, offset, dim1, dim2),
+    forward=lambda xp, a, offset, dim1, dim2, layout: _diagonal_view(a, offset, dim1, dim2),
     vjp=(_diagonal_vjp,),
     jvp="linear",
     samples=[
@@ -802,13 +872,17 @@ def _diagonal_params(input, offset, dim1, dim2):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The elements ``input[..., i, i + offset]`` of the diagonal over ``dim1``, ``dim2``
-    (it becomes the last dim). Returned as a copy, not a view.
+    (it becomes the last dim). A view, as in torch: ``x.diagonal().fill_(1)`` writes into
+    ``x``. (``torch.diag`` of a matrix, by contrast, returns a copy.)
 
     The gradient puts ``g`` back on that diagonal, zeros elsewhere.
     """
+    from .shape import as_view
+
     if not isinstance(input, Tensor):
         raise TypeError(f"diagonal(): argument 'input' must be Tensor, not {type(input).__name__}")
-    return apply(DIAGONAL, (input,), _diagonal_params(input, offset, dim1, dim2))
+    params = _diagonal_params(input, offset, dim1, dim2)
+    return as_view(apply(DIAGONAL, (input,), params), input)
 
 
 def diag(input, diagonal=0, *, out=None):
@@ -986,6 +1060,8 @@ def inner(input, other, *, out=None):
     """Sum over the last dims: ``out[i.., j..] = Σ_k input[i.., k] other[j.., k]``."""
     if input._data.ndim == 0 or other._data.ndim == 0:
         return _out(input * other, out)
+    if input.dtype is not other.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     size = input._data.shape[-1]
     if other._data.shape[-1] != size:
         raise RuntimeError(

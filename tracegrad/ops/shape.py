@@ -20,6 +20,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Size, Tensor, _wrap_dim
 from ._registry import Arg, EachInput, Op, Sample, apply
+from .arithmetic import silent
 
 X = Arg((3, 4))
 
@@ -184,13 +185,15 @@ PERMUTE = Op(
 def permute(input, *dims):
     """Reorder the dimensions: ``x.permute(2, 0, 1)``."""
     ndim = input._data.ndim
-    dims = tuple(_wrap_dim(d, ndim) for d in _shape_args(dims))
+    dims = _shape_args(dims)
+    # the count is checked before each dim's range, as torch does (RuntimeError, not IndexError)
     if len(dims) != ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match "
             f"the length of the desired ordering of dimensions i.e. input.dim() = {ndim} is "
             f"not equal to len(dims) = {len(dims)}"
         )
+    dims = tuple(_wrap_dim(d, ndim) for d in dims)
     if len(set(dims)) != ndim:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     return as_view(apply(PERMUTE, (input,), (dims,)), input)
@@ -414,7 +417,7 @@ def contiguous(input, memory_format=None):
 TO_COPY = Op(
     "to_copy",
     "ToCopyBackward0",
-    forward=lambda xp, a, target: a.astype(target),
+    forward=lambda xp, a, target: _cast(a, target),
     vjp=(lambda m, g, a, out, target: m.cast(g, a),),
     jvp=lambda m, tangents, a, out, target: m.cast(tangents[0], out),
     samples=[Sample((X,), call=lambda torch, x: x.to(torch.float32).double())],
@@ -422,12 +425,27 @@ TO_COPY = Op(
 )
 
 
+_silent_astype = silent(lambda array, np_dtype: array.astype(np_dtype))
+
+
+def _cast(array, np_dtype):
+    """``array`` as ``np_dtype``. The casts that can overflow (1e6 to float16 is inf, nan
+    to int64 is some integer) run without NumPy's "overflow encountered in cast" warning,
+    as torch converts silently; the common ones (bool or int to float, float32 to
+    float64) skip that small cost."""
+    source = array.dtype
+    narrowing = source.kind == "f" and (np_dtype.kind != "f" or np_dtype.itemsize < source.itemsize)
+    if narrowing or np_dtype == np.float16:
+        return _silent_astype(array, np_dtype)
+    return array.astype(np_dtype)
+
+
 def to_dtype(input, target) -> Tensor:
     """Convert to another dtype (a copy); differentiable between float dtypes."""
     differentiable = target.is_floating_point and input.dtype.is_floating_point
     if differentiable and (input._requires_grad or "_fw_tangent" in input.__dict__):
         return apply(TO_COPY, (input,), (target.np,))
-    return Tensor._make(input._data.astype(target.np))
+    return Tensor._make(_cast(input._data, target.np))
 
 
 # ---------------------------------------------------------------------------- joining
