@@ -224,3 +224,20 @@ def test_cli(capsys):
     rc = cli.main(["(X @ W).sum()", "--wrt", "W", "--shapes", "X=n,d", "W=k,d"])
     assert rc == 2
     assert "inner dimensions" in capsys.readouterr().err
+
+
+def test_tracegrad_spellings_build_expressions():
+    """``import tracegrad as torch``: torch.sigmoid, torch.log, torch.nn.functional.relu,
+    torch.linalg.det on symbols build expressions; on tensors they are unchanged."""
+    import tracegrad as tg
+
+    A, x, y = matcalc.symbols("A x y", shapes={"A": ("m", "n"), "x": ("n", 1), "y": ("m", 1)})
+    f = -(y * tg.log(tg.sigmoid(A @ x)) + (1 - y) * tg.log(1 - tg.sigmoid(A @ x))).sum()
+    assert str(matcalc.grad(f, x)) == "Aᵀ(σ(Ax) − y)"
+    matcalc.hessian(f, x).check()
+    X = matcalc.symbols("X", shapes={"X": ("n", "n")}, properties={"X": "invertible"})
+    assert str(matcalc.grad(tg.linalg.det(X), X)) == "det(X) X⁻ᵀ"
+    assert str(matcalc.grad(tg.nn.functional.relu(X).sum(), X)) == "1[X > 0]"
+    assert tg.exp(tg.zeros(1)).item() == 1.0
+    with pytest.raises(TypeError, match="must be Tensor"):
+        tg.exp([1.0])

@@ -19,8 +19,11 @@ from __future__ import annotations
 from .check import CheckResult
 from .derivative import Derivative, derive, grad, hessian, hvp
 from .expr import PROPERTIES, Dim, Expr, ShapeError, symbol, symbols
-from .namespace import functional, torch
+from .namespace import functional, install_torch_spellings, torch
 from .simplify import simplify
+
+# ``tracegrad.sigmoid(symbol)`` and the like build expressions from now on
+install_torch_spellings()
 
 __all__ = [
     "PROPERTIES",

@@ -6,6 +6,7 @@ unchanged. ``replay`` goes the other way: it runs an expression on real tensors.
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 from . import expr as ex
@@ -201,3 +202,50 @@ def _fold(items, fn):
     for x in items[1:]:
         out = fn(out, x)
     return out
+
+
+# ---------------------------------------------------------------------------- torch spellings
+
+
+def _with_symbols(function, symbolic):
+    """``function`` as before, except that called on symbols it builds the expression.
+
+    The tensor function runs first (no cost to ordinary calls); only when it rejects its
+    arguments and one of them is a symbolic expression does the symbolic form take over.
+    """
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (TypeError, AttributeError, RuntimeError):
+            if not any(isinstance(a, ex.Expr) for a in (*args, *kwargs.values())):
+                raise
+        return symbolic(*args, **kwargs)
+
+    call.__wrapped_for_symbols__ = True
+    return call
+
+
+def install_torch_spellings() -> None:
+    """Let ``import tracegrad as torch; torch.sigmoid(A @ x)`` work on symbols too.
+
+    Done when matcalc is imported (so tracegrad alone pays nothing): the functions of
+    ``tracegrad``, ``tracegrad.linalg`` and ``tracegrad.nn.functional`` that have a
+    symbolic form get the fallback of ``_with_symbols``.
+    """
+    import tracegrad
+    import tracegrad.nn.functional as tensor_functional
+
+    for module, symbolic in (
+        (tracegrad, torch),
+        (tracegrad.linalg, linalg),
+        (tensor_functional, functional),
+    ):
+        for name, symbolic_fn in vars(symbolic).items():
+            function = getattr(module, name, None)
+            if not callable(symbolic_fn) or not callable(function) or isinstance(function, type):
+                continue
+            if getattr(function, "__wrapped_for_symbols__", False):
+                continue
+            setattr(module, name, _with_symbols(function, symbolic_fn))
