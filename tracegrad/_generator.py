@@ -482,19 +482,29 @@ def uniform(gen: Generator, shape, dtype, low=0.0, high=1.0) -> np.ndarray:
             "exceed the limit"
         )
     n = _numel(shape)
-    if n == 0:
-        return np.empty(shape, dtype=dtype)
+    out = np.empty(n, dtype=dtype)
+    # drawn block by block into the result (the stream is sequential, so the values are
+    # those of one draw): the temporaries stay small for rand(10**7)
+    for start in range(0, n, _UNIFORM_BLOCK):
+        stop = min(n, start + _UNIFORM_BLOCK)
+        out[start:stop] = _uniform_block(gen, stop - start, dtype, low, high)
+    return out.reshape(shape)
+
+
+_UNIFORM_BLOCK = 1 << 16
+
+
+def _uniform_block(gen: Generator, n: int, dtype, low: float, high: float) -> np.ndarray:
+    """The next ``n`` uniforms of ``uniform`` (see there)."""
     if dtype == _F64:
-        x = gen._uniform_double(n)
-        return _fma64(x, high - low, low).reshape(shape)
+        return _fma64(gen._uniform_double(n), high - low, low)
     lo32, hi32 = np.float32(low), np.float32(high)
-    x = gen._uniform_float(n)
-    value = _fma32(x, np.float32(hi32 - lo32), lo32)
+    value = _fma32(gen._uniform_float(n), np.float32(hi32 - lo32), lo32)
     if dtype == _F16:
         value = value.astype(_F16)
         lo16, hi16 = np.float16(lo32), np.float16(hi32)
         value[value == hi16] = lo16
-    return value.reshape(shape)
+    return value
 
 
 # --------------------------------------------------------------------------------------------
