@@ -102,7 +102,6 @@ class Tensor:
 
     # rarely set attributes: class-level defaults, stored in the instance __dict__ only
     # when set, so that creating a tensor (on every op's path) assigns only the slots
-    _base = None
     _hooks = None
     _retains_grad = False
     _accumulator = None
@@ -137,6 +136,41 @@ class Tensor:
         tensor = object.__new__(Tensor)
         _init(tensor, array, requires_grad, grad_fn, output_nr)
         return tensor
+
+    # ----------------------------------------------------------------- views
+
+    @property
+    def _base(self):
+        """The tensor whose memory this view shares (``None`` when it is no view)."""
+        return self.__dict__.get("_view_of")
+
+    @_base.setter
+    def _base(self, base) -> None:
+        self.__dict__["_view_of"] = base
+        # Views that carry a gradient history of a non-leaf base are remembered (weakly) by
+        # the base: an in-place write through one of them, or into the base, changes what
+        # the others hold, and their history must then be re-derived from the new base.
+        # (a plain dict of weak references: cheaper to fill than a WeakValueDictionary)
+        if base is not None and self._requires_grad and base.grad_fn is not None:
+            views = base.__dict__.get("_views")
+            if views is None:
+                views = base.__dict__["_views"] = {}
+            views[id(self)] = weakref.ref(self)
+            if len(views) % 256 == 0:  # many views of one base: forget the dead ones
+                for key in [key for key, ref in views.items() if ref() is None]:
+                    del views[key]
+
+    def _storage_owner(self) -> Tensor:
+        """The tensor that owns the memory this one uses (itself when it owns it)."""
+        owner = self._base if self._base is not None else self
+        return owner.__dict__.get("_storage_of", owner)
+
+    def _live_views(self) -> list:
+        """The views remembered by this base that still exist."""
+        views = self.__dict__.get("_views")
+        if not views:
+            return []
+        return [view for view in (ref() for ref in list(views.values())) if view is not None]
 
     # ----------------------------------------------------------------- attributes
 
@@ -321,7 +355,7 @@ class Tensor:
         return steps[_wrap_dim(dim, self._data.ndim, scalar_ok=False)]
 
     def storage_offset(self) -> int:
-        base = self._base._data if self._base is not None else self._data
+        base = self._storage_owner()._data
         start = self._data.__array_interface__["data"][0]
         return (start - base.__array_interface__["data"][0]) // self._data.itemsize
 
@@ -436,7 +470,8 @@ class Tensor:
         if self._grad is not None:
             result._grad = self._grad.__deepcopy__(memo)
         for key, value in getattr(self, "__dict__", {}).items():
-            result.__dict__[key] = value
+            if key not in _MEMORY_LINKS:  # the copy has memory of its own
+                result.__dict__[key] = value
         memo[id(self)] = result
         return result
 
@@ -552,7 +587,9 @@ class Tensor:
         """A new tensor sharing the values, cut from the graph (``requires_grad=False``)."""
         out = Tensor._make(self._data)
         out._version = self._version
-        out._base = self if self._base is None else self._base
+        # as in torch, the result shares the storage but is no view for autograd (its
+        # ``_base`` is None): an in-place op through a view of it changes its own history
+        out.__dict__["_storage_of"] = self._storage_owner()
         return out
 
     def detach_(self) -> Tensor:
@@ -644,6 +681,10 @@ def _leaf_only_message(flag: bool) -> str:
         "computed variable in a subgraph that doesn't require differentiation use "
         "var_no_grad = var.detach()."
     )
+
+
+# the attributes that tie a tensor to others sharing its memory (see ``Tensor._base``)
+_MEMORY_LINKS = frozenset({"_view_of", "_storage_of", "_views"})
 
 
 def _init(tensor, array, requires_grad, grad_fn=None, output_nr=0):
