@@ -298,7 +298,12 @@ def _is_view_key(numpy_key, shape: tuple) -> bool:
 
 # torch's node names for ``x[key] = v`` (the rules are index_put's): a copy into a slice
 # of x, a copy of a tensor into all of x, a fill of all of x with a number
-_COPY_SLICES = type("CopySlices", (INDEX_PUT.node_class,), {"__slots__": ()})
+_COPY_SLICES = type(
+    "CopySlices",
+    (INDEX_PUT.node_class,),
+    # torch's Node.name() gives this one its C++ name
+    {"__slots__": (), "name": lambda self: "torch::autograd::CopySlices"},
+)
 _COPY_ALL = type("CopyBackwards", (INDEX_PUT.node_class,), {"__slots__": ()})
 _FILL_ALL = type("FillBackward3", (INDEX_PUT.node_class,), {"__slots__": ()})
 
