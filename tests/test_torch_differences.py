@@ -179,12 +179,6 @@ def test_gradients_at_special_values_without_warnings(name):
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="the backward rules run as raw NumPy in autograd/engine.py, which would need "
-    "np.errstate around the whole backward pass (not this change's file)",
-)
 def test_sqrt_gradient_at_zero_without_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -143,7 +143,14 @@ def _prepare_roots(tensors, grad_tensors, create_graph):
     return roots, grads
 
 
-def run_backward(
+def run_backward(*args, **kwargs):
+    """``_run_backward`` with NumPy's floating-point warnings off: rules meet 0 · ∞ or
+    log(0) where PyTorch stays silent (the sqrt gradient at 0, say). Once per pass."""
+    with np.errstate(all="ignore"):
+        return _run_backward(*args, **kwargs)
+
+
+def _run_backward(
     roots, root_grads, keep_graph, create_graph, only_leaves=None, capture=None, n_capture=0
 ):
     """Propagate ``root_grads`` from the ``roots`` edges through the graph.
