@@ -141,6 +141,8 @@ class _SymbolicMath:
         return True
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # Python's own probes (inspect, copy, pickle)
+            raise AttributeError(name)
         if name in ex.ELEMENTWISE:
             return lambda x: ex.unary(name, x)
         if name in ("det", "logdet"):
