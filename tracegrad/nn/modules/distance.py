@@ -17,7 +17,7 @@ class PairwiseDistance(Module):
 
         >>> import tracegrad as torch
         >>> torch.nn.PairwiseDistance()(torch.tensor([[3.0, 0.0]]), torch.tensor([[0.0, 4.0]]))
-        tensor([5.0000])
+        tensor([5.])
     """
 
     __constants__ = ["norm", "eps", "keepdim"]
