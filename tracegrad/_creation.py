@@ -17,7 +17,7 @@ import numpy as np
 from . import _dtype as dtypes
 from ._device import check_device
 from ._generator import _fma32, _fma64
-from ._tensor import Tensor
+from ._tensor import _LEGACY_NAMES, Tensor
 
 
 def _finish(array: np.ndarray, requires_grad: bool, out=None, name: str = "") -> Tensor:
@@ -55,8 +55,7 @@ def _dtype_or_out(dtype, out):
     if out is not None and dtype is not None and isinstance(out, Tensor):
         target = dtypes.to_dtype(dtype)
         if target is not out.dtype:
-            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long"}
-            names.update(int32="Int", int16="Short", int8="Char", uint8="Byte", bool="Bool")
+            names = dtypes.TYPE_WORDS
             raise RuntimeError(
                 f"dtype {names[target.name]} does not match dtype of out parameter "
                 f"({names[out.dtype.name]})"
@@ -825,19 +824,6 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
 def are_deterministic_algorithms_enabled() -> bool:
     """The value last given to ``use_deterministic_algorithms``."""
     return _SETTINGS["deterministic"]
-
-
-_LEGACY_NAMES = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "float16": "HalfTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "int16": "ShortTensor",
-    "int8": "CharTensor",
-    "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}
 
 
 def typename(obj) -> str:

@@ -66,6 +66,19 @@ ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
 _FROM_NUMPY = {d.np: d for d in ALL}
 _NAMES = {d.name: d for d in ALL}
 
+# the C++ scalar-type names PyTorch's error messages use ("expected Float but found Long")
+TYPE_WORDS = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
 
 def _by_name(name: str) -> dtype:
     return _NAMES[name]

@@ -18,6 +18,7 @@ from ._creation import _dtype_or_out, _finish, _size, _size_argument
 from ._device import CPU, check_device
 from ._tensor import Tensor
 from .autograd import grad_mode
+from ._dtype import TYPE_WORDS
 
 
 class Generator(engine.Generator):
@@ -77,22 +78,8 @@ def set_rng_state(new_state) -> None:
     default_generator.set_state(new_state)
 
 
-# torch's names of the scalar types, as its "not implemented for" errors print them
-_SCALAR_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _not_implemented(kernel: str, target: dtypes.dtype) -> NotImplementedError:
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR_NAMES[target.name]}'")
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{TYPE_WORDS[target.name]}'")
 
 
 def _float_dtype(dtype, kernel: str) -> dtypes.dtype:

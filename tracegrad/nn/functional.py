@@ -23,6 +23,7 @@ from ..ops._inplace import inplace as _inplace
 from ..autograd import grad_mode
 from ..ops._registry import apply
 from ..ops.index import one_hot
+from .._dtype import TYPE_WORDS
 
 __all__ = [
     "celu",
@@ -483,21 +484,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(ops.abs(input - target), reduction)
 
 
-_TYPE_WORDS = {
-    "float64": "Double",
-    "float32": "Float",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _type_word(d) -> str:
-    return _TYPE_WORDS.get(d.name, d.name)
+    return TYPE_WORDS.get(d.name, d.name)
 
 
 def _check_nll_arguments(input, target, weight, ignore_index) -> None:

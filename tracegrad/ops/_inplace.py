@@ -17,6 +17,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd import forward_ad, grad_mode
 from ._registry import Arg, Op, Sample, _record
+from .._dtype import TYPE_WORDS
 
 
 def _recording(target: Tensor, args, kwargs) -> bool:
@@ -85,26 +86,13 @@ def inplace(fn, target: Tensor, *args, **kwargs) -> Tensor:
     return target
 
 
-_TYPE_WORDS = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def write_into(target: Tensor, result: Tensor, name: str = "operation") -> None:
     """Copy ``result``'s values into ``target`` with torch's shape and cast checks."""
     source, destination = result.dtype, target.dtype
     if source is not destination and (source._category > destination._category):
         raise RuntimeError(
-            f"result type {_TYPE_WORDS[source.name]} can't be cast to the desired output "
-            f"type {_TYPE_WORDS[destination.name]}"
+            f"result type {TYPE_WORDS[source.name]} can't be cast to the desired output "
+            f"type {TYPE_WORDS[destination.name]}"
         )
     if result._data.shape != target._data.shape:
         raise RuntimeError(

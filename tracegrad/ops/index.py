@@ -22,7 +22,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
-from ._inplace import _TYPE_WORDS
+from .._dtype import TYPE_WORDS as _TYPE_WORDS
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 from .reduction import _return_type, return_types
 from .shape import as_view

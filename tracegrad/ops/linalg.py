@@ -17,6 +17,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, Op, Sample, apply
+from .._dtype import TYPE_WORDS
 
 # dY = dA·B + A·dB  ⇒  ∂f/∂A = G Bᵀ,  ∂f/∂B = Aᵀ G
 MM = Op(
@@ -370,21 +371,8 @@ ADDMM = Op(
 )
 
 
-_DTYPE_WORDS = {
-    "float64": "Double",
-    "float32": "Float",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _word(t) -> str:
-    return _DTYPE_WORDS.get(t.dtype.name, t.dtype.name)
+    return TYPE_WORDS.get(t.dtype.name, t.dtype.name)
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):

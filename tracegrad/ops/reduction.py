@@ -21,6 +21,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 from .arithmetic import silent
+from .._dtype import TYPE_WORDS
 
 X = Arg((3, 4))
 X3 = Arg((2, 3, 4))
@@ -134,22 +135,9 @@ def _reduction_jvp(vjp):
     return jvp
 
 
-_TYPE_WORDS = {
-    "float64": "Double",
-    "float32": "Float",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _type_word(d) -> str:
     """PyTorch's scalar-type name used in error messages (``Long``, ``Double`` ...)."""
-    return _TYPE_WORDS.get(d.name, d.name)
+    return TYPE_WORDS.get(d.name, d.name)
 
 
 # ---------------------------------------------------------------------------- sum, mean
