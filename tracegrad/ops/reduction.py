@@ -911,10 +911,18 @@ def _logsumexp_forward(a, dims, keepdim):
     # the largest exponent is e⁰ = 1 and nothing overflows (large x) or underflows to
     # log 0 (very negative x). An infinite M is replaced by 0 (as PyTorch does) so that
     # x − M stays defined: all −inf gives −inf, a +inf gives +inf.
-    top = np.max(a, axis=dims, keepdims=True, initial=-np.inf)
-    top = np.where(np.isinf(top), 0, top).astype(a.dtype)
+    top = a.max(axis=dims, keepdims=True, initial=-np.inf)
+    if np.isinf(top).any():
+        top = np.where(np.isinf(top), 0, top).astype(a.dtype)
     with np.errstate(divide="ignore", over="ignore"):
-        total = np.log(np.sum(np.exp(a - top), axis=dims, keepdims=True)) + top
+        if a.ndim == 0:
+            return _squeeze(np.log(np.exp(a - top)) + top, dims, keepdim)
+        # in place on one temporary: this runs in every step of a hand-written cross-entropy
+        shifted = a - top
+        np.exp(shifted, out=shifted)
+        total = shifted.sum(axis=dims, keepdims=True)
+        np.log(total, out=total)
+    total += top
     return _squeeze(total, dims, keepdim)
 
 
