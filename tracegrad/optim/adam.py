@@ -23,54 +23,56 @@ __all__ = ["Adam"]
 
 
 class Adam(Optimizer):
-    r"""Implements the Adam algorithm.
+    r"""Adam: gradient descent with a per-weight step size from running gradient statistics.
+
+    With :math:`g_t` the gradient at step :math:`t` (negated when ``maximize=True``),
+    Adam keeps two running averages per parameter, both starting at 0:
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \beta_1, \beta_2 \text{ (betas)}, \:
-                \mathbf{x}_0 \text{ (params)}, \: f \text{ (objective)}, \: \lambda
-                \text{ (weight decay)}, \: \epsilon, \: \textit{amsgrad}, \:
-                \textit{maximize}                                                      \\
-            &\textbf{initialize}: m_0 \leftarrow 0, \: v_0 \leftarrow 0, \:
-                v_0^{max} \leftarrow 0                                                 \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}
-                \quad (\mathbf{x}_{t-1} \leftarrow (1 - \eta\lambda) \mathbf{x}_{t-1}
-                \text{ if decoupled})                                                  \\
-            &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t                 \\
-            &\quad v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2               \\
-            &\quad \textbf{if} \: \textit{amsgrad}: \:
-                v_t^{max} \leftarrow \max(v_{t-1}^{max}, v_t), \: v_t \leftarrow v_t^{max} \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \frac{\eta}{1 - \beta_1^t}
-                \, m_t \Big/ \Big(\sqrt{v_t / (1 - \beta_2^t)} + \epsilon\Big)
-       \end{aligned}
+        m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2,
 
-    As in PyTorch, :math:`\epsilon` is added after the square root of the bias-corrected
-    second moment, and the bias correction of :math:`m_t` is folded into the step size.
+    corrects their bias towards 0 in the first steps, and moves each weight by
+
+    .. math::
+        \theta_t = \theta_{t-1} - \frac{\eta}{1 - \beta_1^t} \cdot
+            \frac{m_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}.
+
+    So every weight gets its own step size: large where gradients have been small and
+    steady, small where they have been large or noisy. :math:`m_t` and :math:`v_t` are
+    kept in ``state[p]["exp_avg"]`` and ``state[p]["exp_avg_sq"]``, :math:`t` in
+    ``state[p]["step"]``. With ``amsgrad=True`` the denominator uses the largest
+    :math:`v` seen so far (``state[p]["max_exp_avg_sq"]``) instead of :math:`v_t`.
+
+    Weight decay :math:`\lambda` is added to the gradient, :math:`g_t \leftarrow g_t +
+    \lambda\theta_{t-1}` (an L2 penalty), or, with ``decoupled_weight_decay=True``,
+    applied to the weights directly as in :class:`AdamW`: :math:`\theta_{t-1} \leftarrow
+    (1 - \eta\lambda)\,\theta_{t-1}`. As in PyTorch, :math:`\epsilon` is added after the
+    square root of the corrected :math:`v_t`.
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 1e-3)
-        betas (tuple[float, float], optional): coefficients used for computing running
-            averages of gradient and its square (default: (0.9, 0.999))
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-8)
-        weight_decay (float, optional): weight decay (L2 penalty) (default: 0)
-        amsgrad (bool, optional): whether to use the AMSGrad variant of this algorithm
-            from the paper `On the Convergence of Adam and Beyond` (default: False)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        capturable (bool, optional): accepted for compatibility (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
+        params (iterable): the tensors to train (``model.parameters()``), ``(name,
+            tensor)`` pairs, or dicts that each hold ``"params"`` plus options of their
+            own (parameter groups).
+        lr (float, Tensor, optional): :math:`\eta` (default: 1e-3)
+        betas (tuple[float, float], optional): :math:`(\beta_1, \beta_2)`, the decay rates
+            of the two averages (default: (0.9, 0.999))
+        eps (float, optional): :math:`\epsilon`, keeps the division finite when
+            :math:`v_t` is tiny (default: 1e-8)
+        weight_decay (float, optional): :math:`\lambda`, strength of the L2 penalty
+            added to the gradient, or of the shrinking of x if decoupled (default: 0)
+        amsgrad (bool, optional): use the running maximum of :math:`v` (the AMSGrad
+            variant) (default: False)
+        foreach (bool, optional): accepted so PyTorch code runs (default: None)
+        maximize (bool, optional): climb the objective instead of descending it
+            (default: False)
+        capturable (bool, optional): accepted so PyTorch code runs (default: False)
+        differentiable (bool, optional): record the update in the autograd graph instead
             of running it under ``no_grad`` (default: False)
-        fused (bool, optional): accepted for compatibility (default: None)
-        decoupled_weight_decay (bool, optional): if True, this optimizer is equivalent
-            to AdamW (default: False)
+        fused (bool, optional): accepted so PyTorch code runs (default: None)
+        decoupled_weight_decay (bool, optional): shrink the weights directly instead of
+            adding :math:`\lambda\theta` to the gradient; ``True`` makes this AdamW
+            (default: False)
 
     Example::
 
@@ -88,28 +90,27 @@ class Adam(Optimizer):
         params,
         lr=1e-3,
         betas=(0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0,
-        amsgrad: bool = False,
+        eps=1e-8,
+        weight_decay=0,
+        amsgrad=False,
         *,
-        foreach: bool | None = None,
-        maximize: bool = False,
-        capturable: bool = False,
-        differentiable: bool = False,
-        fused: bool | None = None,
-        decoupled_weight_decay: bool = False,
+        foreach=None,
+        maximize=False,
+        capturable=False,
+        differentiable=False,
+        fused=None,
+        decoupled_weight_decay=False,
     ) -> None:
         if isinstance(lr, Tensor) and foreach and not capturable:
             raise ValueError(
                 "lr as a Tensor is not supported for capturable=False and foreach=True"
             )
         _check_adam_options(lr, eps, betas, weight_decay)
-        if not (
-            (isinstance(betas[0], float) and isinstance(betas[1], float))
-            or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))
-        ):
+        beta1, beta2 = betas[0], betas[1]
+        if not any(isinstance(beta1, kind) and isinstance(beta2, kind) for kind in (float, Tensor)):
             raise ValueError("betas must be either both floats or both Tensors")
-        defaults = {
+        # The key order below is the order state_dict()["param_groups"] lists them in.
+        options = {
             "lr": lr,
             "betas": tuple(betas),
             "eps": eps,
@@ -122,24 +123,26 @@ class Adam(Optimizer):
             "fused": fused,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
-        super().__init__(params, defaults)
+        super().__init__(params, options)
         _check_fused(fused, foreach, differentiable)
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a ``.grad`` once, by the rule above.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): a function that clears the gradients, recomputes
+                the loss, calls ``backward()`` and returns the loss; it is called first and
+                its loss is returned. Plain training loops leave it out.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            pairs = _array_step_params(group)
+        for param_group in self.param_groups:
+            # Plain-array fast path when nothing needs recording; Tensor ops otherwise.
+            pairs = _array_step_params(param_group)
             if pairs is None:
-                self._step_tensors(group)
+                self._step_tensors(param_group)
             else:
-                self._step_arrays(group, pairs)
+                self._step_arrays(param_group, pairs)
         return loss
 
     def _init_state(self, p, amsgrad):
@@ -157,7 +160,8 @@ class Adam(Optimizer):
         lr = _to_scalar(group["lr"])
         beta1, beta2 = (_to_scalar(b) for b in group["betas"])
         eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
-        for p in group["params"]:
+        params = group["params"]
+        for p in params:
             if p.grad is None:
                 continue
             state = self._init_state(p, amsgrad)
@@ -174,16 +178,14 @@ class Adam(Optimizer):
             v.mul_(beta2).add_((1 - beta2) * g * g)  # v ← β₂v + (1 − β₂)g²
 
             t = _get_value(state["step"])
-            bias_correction1 = 1 - beta1**t
-            bias_correction2 = 1 - beta2**t
-            step_size = lr / bias_correction1
-            bias_correction2_sqrt = bias_correction2**0.5
+            lr_t = lr / (1 - beta1**t)  # η/(1 − β₁ᵗ): m's bias correction folded in
+            root_c2 = (1 - beta2**t) ** 0.5
             if amsgrad:
                 v_max = state["max_exp_avg_sq"]
                 v_max.copy_(v_max.maximum(v))  # v_max ← max(v_max, v)
                 v = v_max
-            denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)  # √(v/(1−β₂ᵗ)) + ε
-            p.add_(-step_size * m / denom)  # x ← x − η/(1−β₁ᵗ) · m/denom
+            denom = (v.sqrt() / root_c2).add_(eps)  # √(v/(1−β₂ᵗ)) + ε
+            p.add_(-lr_t * m / denom)  # x ← x − η/(1−β₁ᵗ) · m/denom
 
     def _step_arrays(self, group, pairs):
         """The same update on the NumPy arrays, in place (fast path: nothing is recorded),
@@ -221,17 +223,17 @@ class Adam(Optimizer):
             state["exp_avg_sq"]._version[0] += 2
 
             t = _get_value(state["step"])
-            step_size = lr / (1 - beta1**t)
-            bias_correction2_sqrt = (1 - beta2**t) ** 0.5
+            lr_t = lr / (1 - beta1**t)
+            root_c2 = (1 - beta2**t) ** 0.5
             if amsgrad:
                 v_max = state["max_exp_avg_sq"]
                 np.maximum(v_max._data, v, out=v_max._data)  # v_max ← max(v_max, v)
                 v_max._version[0] += 1
                 v = v_max._data
             denom = np.sqrt(v)  # √(v/(1−β₂ᵗ)) + ε
-            denom /= bias_correction2_sqrt
+            denom /= root_c2
             denom += eps
-            np.multiply(m, -step_size, out=scratch)  # x ← x − η/(1−β₁ᵗ) · m/denom
+            np.multiply(m, -lr_t, out=scratch)  # x ← x − η/(1−β₁ᵗ) · m/denom
             scratch /= denom
             x += scratch
             p._version[0] += 1

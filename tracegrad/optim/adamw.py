@@ -6,52 +6,59 @@ from .adam import Adam
 
 __all__ = ["AdamW"]
 
+_DECOUPLED = "decoupled_weight_decay"
+
 
 class AdamW(Adam):
-    r"""Implements the AdamW algorithm, where weight decay does not accumulate in the
-    momentum nor variance.
+    r"""AdamW: Adam whose weight decay shrinks the weights instead of entering the gradient.
+
+    Before the Adam step, each weight is pulled towards 0 by itself,
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \beta_1, \beta_2 \text{ (betas)}, \:
-                \mathbf{x}_0 \text{ (params)}, \: f \text{ (objective)}, \: \lambda
-                \text{ (weight decay)}, \: \epsilon, \: \textit{amsgrad}, \:
-                \textit{maximize}                                                      \\
-            &\textbf{initialize}: m_0 \leftarrow 0, \: v_0 \leftarrow 0, \:
-                v_0^{max} \leftarrow 0                                                 \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \mathbf{x}_{t-1} \leftarrow \mathbf{x}_{t-1} - \eta \lambda
-                \mathbf{x}_{t-1}                                                       \\
-            &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t                 \\
-            &\quad v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2               \\
-            &\quad \textbf{if} \: \textit{amsgrad}: \:
-                v_t^{max} \leftarrow \max(v_{t-1}^{max}, v_t), \: v_t \leftarrow v_t^{max} \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \frac{\eta}{1 - \beta_1^t}
-                \, m_t \Big/ \Big(\sqrt{v_t / (1 - \beta_2^t)} + \epsilon\Big)
-       \end{aligned}
+        \theta_{t-1} \leftarrow (1 - \eta\lambda)\, \theta_{t-1},
+
+    so the decay does not pass through the averages :math:`m` and :math:`v` (with plain
+    Adam's L2 penalty, weights with large gradients would barely be decayed). Then, as
+    in :class:`Adam`, with :math:`g_t` the gradient (negated when ``maximize=True``),
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2,
+
+    are kept (both start at 0), their bias towards 0 is corrected, and each weight moves by
+
+    .. math::
+        \theta_t = \theta_{t-1} - \frac{\eta}{1 - \beta_1^t} \cdot
+            \frac{m_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}.
+
+    So every weight gets its own step size: large where gradients have been small and
+    steady, small where they have been large or noisy. :math:`m_t` and :math:`v_t` are
+    kept in ``state[p]["exp_avg"]`` and ``state[p]["exp_avg_sq"]``, :math:`t` in
+    ``state[p]["step"]``. With ``amsgrad=True`` the denominator uses the largest
+    :math:`v` seen so far (``state[p]["max_exp_avg_sq"]``) instead of :math:`v_t`.
 
     This is :class:`Adam` with ``decoupled_weight_decay=True``, as in PyTorch.
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 1e-3)
-        betas (tuple[float, float], optional): coefficients used for computing running
-            averages of gradient and its square (default: (0.9, 0.999))
-        eps (float, optional): term added to the denominator to improve numerical
-            stability (default: 1e-8)
-        weight_decay (float, optional): weight decay coefficient :math:`\lambda`
+        params (iterable): the tensors to train (``model.parameters()``), ``(name,
+            tensor)`` pairs, or dicts that each hold ``"params"`` plus options of their
+            own (parameter groups).
+        lr (float, Tensor, optional): :math:`\eta` (default: 1e-3)
+        betas (tuple[float, float], optional): :math:`(\beta_1, \beta_2)`, the decay rates
+            of the two averages (default: (0.9, 0.999))
+        eps (float, optional): :math:`\epsilon`, keeps the division finite when
+            :math:`v_t` is tiny (default: 1e-8)
+        weight_decay (float, optional): :math:`\lambda`, how fast the weights shrink
             (default: 1e-2)
-        amsgrad (bool, optional): whether to use the AMSGrad variant (default: False)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        foreach (bool, optional): accepted for compatibility (default: None)
-        capturable (bool, optional): accepted for compatibility (default: False)
-        differentiable (bool, optional): record the step in the autograd graph instead
+        amsgrad (bool, optional): use the running maximum of :math:`v` (the AMSGrad
+            variant) (default: False)
+        maximize (bool, optional): climb the objective instead of descending it
+            (default: False)
+        foreach (bool, optional): accepted so PyTorch code runs (default: None)
+        capturable (bool, optional): accepted so PyTorch code runs (default: False)
+        differentiable (bool, optional): record the update in the autograd graph instead
             of running it under ``no_grad`` (default: False)
-        fused (bool, optional): accepted for compatibility (default: None)
+        fused (bool, optional): accepted so PyTorch code runs (default: None)
     """
 
     def __init__(
@@ -59,15 +66,15 @@ class AdamW(Adam):
         params,
         lr=1e-3,
         betas=(0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 1e-2,
-        amsgrad: bool = False,
+        eps=1e-8,
+        weight_decay=1e-2,
+        amsgrad=False,
         *,
-        maximize: bool = False,
-        foreach: bool | None = None,
-        capturable: bool = False,
-        differentiable: bool = False,
-        fused: bool | None = None,
+        maximize=False,
+        foreach=None,
+        capturable=False,
+        differentiable=False,
+        fused=None,
     ) -> None:
         super().__init__(
             params,
@@ -85,6 +92,7 @@ class AdamW(Adam):
         )
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group["decoupled_weight_decay"] = True
+        Adam.__setstate__(self, state)
+        # Whatever the pickled groups say, AdamW always shrinks x directly.
+        for g in self.param_groups:
+            g[_DECOUPLED] = True

@@ -18,46 +18,43 @@ __all__ = ["SGD"]
 
 
 class SGD(Optimizer):
-    r"""Implements stochastic gradient descent (optionally with momentum).
+    r"""Stochastic gradient descent: step against the gradient of the current mini-batch.
+
+    Plain SGD (the default) is the rule from the course,
 
     .. math::
-       \begin{aligned}
-            &\textbf{input}: \eta \text{ (lr)}, \: \mathbf{x}_0 \text{ (params)}, \: f
-                \text{ (objective)}, \: \lambda \text{ (weight decay)}, \: \mu
-                \text{ (momentum)}, \: \tau \text{ (dampening)}, \: \textit{nesterov},
-                \: \textit{maximize}                                                   \\
-            &\textbf{for} \: t = 1, 2, \ldots \: \textbf{do}                          \\
-            &\quad g_t \leftarrow \nabla f(\mathbf{x}_{t-1})
-                \quad (-\nabla f(\mathbf{x}_{t-1}) \text{ if maximize})                \\
-            &\quad \textbf{if} \: \lambda \neq 0: \:
-                g_t \leftarrow g_t + \lambda \mathbf{x}_{t-1}                          \\
-            &\quad \textbf{if} \: \mu \neq 0:                                          \\
-            &\qquad b_t \leftarrow g_t \text{ if } t = 1 \text{ else }
-                \mu b_{t-1} + (1 - \tau) g_t                                           \\
-            &\qquad g_t \leftarrow g_t + \mu b_t \text{ if nesterov else } b_t        \\
-            &\quad \mathbf{x}_t \leftarrow \mathbf{x}_{t-1} - \eta g_t
-       \end{aligned}
+        \theta \leftarrow \theta - \eta \, \nabla_\theta L(\theta),
 
-    With ``momentum=0`` this is the course's :math:`\mathbf{x} \leftarrow \mathbf{x} -
-    \eta \nabla f(\mathbf{x})`; the velocity :math:`b_t` is kept in
-    ``state[p]["momentum_buffer"]``.
+    with :math:`\eta` the learning rate ``lr``. Each option changes one part of it; with
+    :math:`g = \nabla_\theta L` (or :math:`-\nabla_\theta L` when ``maximize=True``):
+
+    * ``weight_decay`` :math:`\lambda` adds the gradient of :math:`\tfrac{\lambda}{2}
+      \lVert\theta\rVert^2`: :math:`g \leftarrow g + \lambda\theta`.
+    * ``momentum`` :math:`\mu` keeps a velocity :math:`v` (``state[p]["momentum_buffer"]``):
+      :math:`v \leftarrow g` on the first step, then :math:`v \leftarrow \mu v + (1 - \tau) g`
+      with ``dampening`` :math:`\tau`, and the step uses :math:`g \leftarrow v`.
+    * ``nesterov=True`` looks ahead instead: :math:`g \leftarrow g + \mu v`.
+
+    Finally :math:`\theta \leftarrow \theta - \eta g`.
 
     Args:
-        params (iterable): iterable of parameters (or ``(name, tensor)`` pairs) to
-            optimize, or iterable of dicts defining parameter groups
-        lr (float, Tensor, optional): learning rate :math:`\eta` (default: 1e-3)
-        momentum (float, optional): momentum factor :math:`\mu` (default: 0)
-        dampening (float, optional): dampening for momentum :math:`\tau` (default: 0)
-        weight_decay (float, optional): weight decay (L2 penalty) :math:`\lambda`
-            (default: 0)
-        nesterov (bool, optional): enables Nesterov momentum (default: False)
-        maximize (bool, optional): maximize the objective with respect to the params,
-            instead of minimizing (default: False)
-        foreach (bool, optional): accepted for compatibility; tracegrad has one
+        params (iterable): the tensors to train (``model.parameters()``), ``(name,
+            tensor)`` pairs, or dicts that each hold ``"params"`` plus options of their
+            own (parameter groups).
+        lr (float, Tensor, optional): :math:`\eta` (default: 1e-3)
+        momentum (float, optional): :math:`\mu`, 0 for plain SGD (default: 0)
+        dampening (float, optional): :math:`\tau`, damps the new gradient's share in the
+            velocity (default: 0)
+        weight_decay (float, optional): :math:`\lambda`, L2 penalty strength (default: 0)
+        nesterov (bool, optional): use Nesterov's look-ahead; needs ``momentum > 0`` and
+            ``dampening == 0`` (default: False)
+        maximize (bool, optional): climb the objective instead of descending it
+            (default: False)
+        foreach (bool, optional): accepted so PyTorch code runs; tracegrad has a single
             implementation (default: None)
-        differentiable (bool, optional): record the step in the autograd graph instead
+        differentiable (bool, optional): record the update in the autograd graph instead
             of running it under ``no_grad`` (default: False)
-        fused (bool, optional): accepted for compatibility (default: None)
+        fused (bool, optional): accepted so PyTorch code runs (default: None)
 
     Example::
 
@@ -74,22 +71,23 @@ class SGD(Optimizer):
         self,
         params,
         lr=1e-3,
-        momentum: float = 0,
-        dampening: float = 0,
+        momentum=0,
+        dampening=0,
         weight_decay=0,
-        nesterov: bool = False,
+        nesterov=False,
         *,
-        maximize: bool = False,
-        foreach: bool | None = None,
-        differentiable: bool = False,
-        fused: bool | None = None,
+        maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
     ) -> None:
         _check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        defaults = {
+        # The key order below is the order state_dict()["param_groups"] lists them in.
+        options = {
             "lr": lr,
             "momentum": momentum,
             "dampening": dampening,
@@ -100,26 +98,28 @@ class SGD(Optimizer):
             "differentiable": differentiable,
             "fused": fused,
         }
-        if nesterov and (momentum <= 0 or dampening != 0):
+        if nesterov and (dampening != 0 or momentum <= 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(params, defaults)
+        super().__init__(params, options)
         _check_fused(fused, foreach, differentiable)
 
     @_use_grad
     def step(self, closure=None):
-        """Perform a single optimization step.
+        """Update every parameter that has a ``.grad`` once, by the rule above.
 
         Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns
-                the loss.
+            closure (Callable, optional): a function that clears the gradients, recomputes
+                the loss, calls ``backward()`` and returns the loss; it is called first and
+                its loss is returned. Plain training loops leave it out.
         """
         loss = _evaluate(closure)
-        for group in self.param_groups:
-            pairs = _array_step_params(group)
+        for param_group in self.param_groups:
+            # Plain-array fast path when nothing needs recording; Tensor ops otherwise.
+            pairs = _array_step_params(param_group)
             if pairs is None:
-                self._step_tensors(group)
+                self._step_tensors(param_group)
             else:
-                self._step_arrays(group, pairs)
+                self._step_arrays(param_group, pairs)
         return loss
 
     def _step_tensors(self, group):
@@ -127,7 +127,8 @@ class SGD(Optimizer):
         lr = _to_scalar(group["lr"])
         weight_decay, momentum = group["weight_decay"], group["momentum"]
         dampening, nesterov = group["dampening"], group["nesterov"]
-        for p in group["params"]:
+        params = group["params"]
+        for p in params:
             if p.grad is None:
                 continue
             g = p.grad if not group["maximize"] else -p.grad

@@ -41,6 +41,21 @@ def _renumber(modules: dict, children) -> None:
         modules[str(number)] = child
 
 
+def _count_children(container) -> int:
+    """``len()`` of a module container: how many children it has registered."""
+    return len(container._modules)
+
+
+def _iterate_children(container):
+    """Iterating a numbered module container yields its children in order."""
+    return iter(container._modules.values())
+
+
+def _append_child(container, module) -> None:
+    """Register ``module`` under the next free number ("0", "1", ...)."""
+    container.add_module(str(len(container)), module)
+
+
 def _pair_sequence(owner: str, pairs):
     """Yield ``(key, value)`` from an iterable of 2-item entries, checking each entry.
 
@@ -108,21 +123,17 @@ class Sequential(Module):
 
     def __init__(self, *args):
         super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, child in args[0].items():
-                self.add_module(name, child)
-            return
-        for number, child in enumerate(args):
-            self.add_module(str(number), child)
+        # One OrderedDict names the children; otherwise they are numbered from "0".
+        from_dict = len(args) == 1 and isinstance(args[0], OrderedDict)
+        named = args[0].items() if from_dict else ((str(i), child) for i, child in enumerate(args))
+        for name, child in named:
+            self.add_module(name, child)
 
     def _key_at(self, index) -> str:
         return list(self._modules)[_checked_position(index, len(self._modules))]
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+    __len__ = _count_children
+    __iter__ = _iterate_children
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -161,7 +172,7 @@ class Sequential(Module):
     def __iadd__(self, other):
         self._require_sequential(other)
         for child in list(other):
-            self.add_module(str(len(self)), child)
+            _append_child(self, child)
         return self
 
     def __mul__(self, factor: int) -> Sequential:
@@ -175,7 +186,7 @@ class Sequential(Module):
         original = list(self)
         for _ in range(factor - 1):
             for child in original:
-                self.add_module(str(len(self)), child)
+                _append_child(self, child)
         return self
 
     def pop(self, index):
@@ -186,7 +197,7 @@ class Sequential(Module):
 
     def append(self, module) -> Sequential:
         """Add ``module`` at the end; returns the container."""
-        self.add_module(str(len(self)), module)
+        _append_child(self, module)
         return self
 
     def insert(self, index: int, module) -> Sequential:
@@ -242,11 +253,8 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+    __len__ = _count_children
+    __iter__ = _iterate_children
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -265,7 +273,8 @@ class ModuleList(Module):
         _renumber(self._modules, children)
 
     def __iadd__(self, modules):
-        return self.extend(modules)
+        self.extend(modules)
+        return self
 
     def __add__(self, other) -> ModuleList:
         joined = ModuleList()
@@ -282,8 +291,9 @@ class ModuleList(Module):
                 runs[-1][1] = number
             else:
                 runs.append([number, number, text])
+        name = self._get_name()
         if not runs:
-            return self._get_name() + "()"
+            return f"{name}()"
         lines = []
         for first, last, text in runs:
             body = _addindent(text, 2)
@@ -291,7 +301,7 @@ class ModuleList(Module):
                 lines.append(f"({first}): {body}")
             else:
                 lines.append(f"({first}-{last}): {last - first + 1} x {body}")
-        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+        return name + "(\n  " + "\n  ".join(lines) + "\n)"
 
     def insert(self, index: int, module) -> None:
         """Put ``module`` before position ``index``, as ``list.insert`` does."""
@@ -303,7 +313,7 @@ class ModuleList(Module):
 
     def append(self, module) -> ModuleList:
         """Add ``module`` at the end; returns the list."""
-        self.add_module(str(len(self)), module)
+        _append_child(self, module)
         return self
 
     def pop(self, index):
@@ -358,11 +368,10 @@ class ModuleDict(Module):
     def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __len__(self) -> int:
-        return len(self._modules)
+    __len__ = _count_children
 
     def __iter__(self):
-        return iter(self._modules)
+        return iter(self._modules.keys())
 
     def __contains__(self, key) -> bool:
         return key in self._modules
@@ -504,8 +513,7 @@ class ParameterDict(Module):
     def __init__(self, parameters=None) -> None:
         super().__init__()
         self._keys = {}
-        if parameters is not None:
-            self.update(parameters)
+        self.update({} if parameters is None else parameters)
 
     @staticmethod
     def _check_key(key) -> None:
@@ -597,7 +605,7 @@ class ParameterDict(Module):
                 "ParametersDict.update should be called with an iterable of key/value "
                 f"pairs, but got {type(parameters).__name__}"
             )
-        if isinstance(parameters, (OrderedDict, ParameterDict)):
+        if isinstance(parameters, (ParameterDict, OrderedDict)):  # already ordered
             entries = list(parameters.items())
         elif isinstance(parameters, Mapping):
             entries = sorted(parameters.items(), key=lambda entry: entry[0])

@@ -9,21 +9,34 @@ from ..._tensor import Tensor
 from .. import functional as F  # noqa: N812 - torch's spelling
 from .. import init
 from ..parameter import Parameter
-from .module import Module
+from .module import Module as _Module
 
 __all__ = ["Bilinear", "Identity", "Linear"]
 
+# kaiming_uniform_ with negative slope √5 gives the half-width 1/√fan_in for the weight;
+# calling it (rather than computing the width ourselves) keeps the last bit identical.
+_WEIGHT_SLOPE = math.sqrt(5)
 
-class Identity(Module):
-    r"""A placeholder identity operator that is argument-insensitive.
 
-    Args:
-        args: any argument (unused)
-        kwargs: any keyword argument (unused)
+def _fresh_parameter(shape, device, dtype) -> Parameter:
+    """An uninitialised learnable tensor; reset_parameters() fills it afterwards."""
+    return Parameter(_creation.empty(shape, device=device, dtype=dtype))
+
+
+def _uniform_around_zero(tensor, half_width) -> None:
+    """Fill ``tensor`` in place from U(-half_width, half_width)."""
+    init.uniform_(tensor, -half_width, half_width)
+
+
+class Identity(_Module):
+    r"""Pass-through layer: ``Identity()(x)`` is ``x`` itself, whatever ``x`` is.
+
+    Handy as a stand-in, e.g. to switch off one stage of a model without rewriting the
+    model: ``model.head = nn.Identity()``. Every constructor argument is accepted and
+    ignored, so it can replace any layer by name.
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Output: :math:`(*)`, same shape as the input.
+        Whatever goes in comes out: same object, same shape.
 
     Examples::
 
@@ -41,33 +54,28 @@ class Identity(Module):
         return input
 
 
-class Linear(Module):
-    r"""Applies an affine linear transformation to the incoming data: :math:`y = xA^T + b`.
+class Linear(_Module):
+    r"""Fully connected layer: every output is a weighted sum of the inputs plus a bias.
+
+    For an input row :math:`x` of length ``in_features`` it computes
+    :math:`y = x W^\top + b`, where :math:`W` has shape ``(out_features, in_features)``
+    and :math:`b` has length ``out_features``. Leading dimensions are batch dimensions:
+    an input of shape ``(N, ..., in_features)`` gives ``(N, ..., out_features)``.
 
     Args:
-        in_features: size of each input sample
-        out_features: size of each output sample
-        bias: If set to ``False``, the layer will not learn an additive bias.
-            Default: ``True``
-
-    Shape:
-        - Input: :math:`(*, H_\text{in})` where :math:`*` means any number of
-          dimensions including none and :math:`H_\text{in} = \text{in\_features}`.
-        - Output: :math:`(*, H_\text{out})` where all but the last dimension
-          are the same shape as the input and :math:`H_\text{out} = \text{out\_features}`.
+        in_features: length of the last axis of the input.
+        out_features: length of the last axis of the output.
+        bias: ``False`` builds the layer without :math:`b` (``self.bias`` is then
+            ``None``). Default ``True``.
+        device, dtype: where and in which precision the parameters are created.
 
     Attributes:
-        weight: the learnable weights of the module of shape
-            :math:`(\text{out\_features}, \text{in\_features})`. The values are
-            initialized from :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`, where
-            :math:`k = \frac{1}{\text{in\_features}}`
-        bias:   the learnable bias of the module of shape :math:`(\text{out\_features})`.
-                If :attr:`bias` is ``True``, the values are initialized from
-                :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})` where
-                :math:`k = \frac{1}{\text{in\_features}}`
+        weight: learnable matrix :math:`W`, shape ``(out_features, in_features)``.
+        bias: learnable vector :math:`b`, shape ``(out_features,)``, or ``None``.
 
-    The initial values are drawn exactly as PyTorch draws them (weight first, then bias),
-    so after the same ``manual_seed`` they are bit-identical.
+    Both start from the uniform distribution on :math:`[-1/\sqrt{n}, 1/\sqrt{n}]` with
+    :math:`n` = ``in_features``, drawn weight first and bias second as PyTorch draws
+    them, so after the same ``manual_seed`` the values are bit-identical.
 
     Examples::
 
@@ -89,23 +97,20 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(
-            _creation.empty((out_features, in_features), device=device, dtype=dtype)
+        self.weight = _fresh_parameter((out_features, in_features), device, dtype)
+        # register_parameter(None) keeps "bias" a known (empty) slot, as print() shows.
+        self.register_parameter(
+            "bias", _fresh_parameter(out_features, device, dtype) if bias else None
         )
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Draw the initial weight and bias (in this order) as ``nn.Linear`` does."""
-        # kaiming_uniform_ with a=√5 is the same as uniform(-1/√in_features, 1/√in_features)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.kaiming_uniform_(self.weight, a=_WEIGHT_SLOPE)
+        if self.bias is None:
+            return
+        n_in = self.weight.shape[1]
+        _uniform_around_zero(self.bias, 1 / math.sqrt(n_in) if n_in > 0 else 0)
 
     def forward(self, input):
         """Return ``input @ weight.T + bias``."""
@@ -140,31 +145,29 @@ class Linear(Module):
         )
 
 
-class Bilinear(Module):
-    r"""Applies a bilinear transformation to the incoming data: :math:`y = x_1^T A x_2 + b`.
+class Bilinear(_Module):
+    r"""Bilinear layer: each output mixes every pair (one feature of ``x1``, one of ``x2``).
+
+    Output number :math:`k` is :math:`y_k = x_1^\top A_k\, x_2 + b_k`, with one matrix
+    :math:`A_k` of shape ``(in1_features, in2_features)`` per output.
 
     Args:
-        in1_features: size of each first input sample, must be > 0
-        in2_features: size of each second input sample
-        out_features: size of each output sample
-        bias: If set to ``False``, the layer will not learn an additive bias.
-            Default: ``True``
+        in1_features: length of the last axis of the first input (must be positive).
+        in2_features: length of the last axis of the second input.
+        out_features: length of the last axis of the output.
+        bias: ``False`` drops :math:`b` (``self.bias`` is then ``None``). Default ``True``.
+        device, dtype: where and in which precision the parameters are created.
 
     Shape:
-        - Input1: :math:`(*, H_\text{in1})` where :math:`H_\text{in1}=\text{in1\_features}`
-          and :math:`*` means any number of additional dimensions including none. All but
-          the last dimension of the inputs should be the same.
-        - Input2: :math:`(*, H_\text{in2})` where :math:`H_\text{in2}=\text{in2\_features}`.
-        - Output: :math:`(*, H_\text{out})` where :math:`H_\text{out}=\text{out\_features}`
-          and all but the last dimension are the same shape as the input.
+        ``x1`` is ``(*, in1_features)`` and ``x2`` is ``(*, in2_features)`` with the same
+        leading dimensions ``*``; the result is ``(*, out_features)``.
 
     Attributes:
-        weight: the learnable weights of the module of shape
-            :math:`(\text{out\_features}, \text{in1\_features}, \text{in2\_features})`.
-            The values are initialized from :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`, where
-            :math:`k = \frac{1}{\text{in1\_features}}`
-        bias: the learnable bias of the module of shape :math:`(\text{out\_features})`,
-            initialized from :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`.
+        weight: learnable tensor of shape ``(out_features, in1_features, in2_features)``.
+        bias: learnable vector of shape ``(out_features,)``, or ``None``.
+
+    Both start from the uniform distribution on :math:`[-1/\sqrt{n}, 1/\sqrt{n}]` with
+    :math:`n` = ``in1_features``.
 
     Examples::
 
@@ -183,32 +186,31 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = Parameter(
-            _creation.empty((out_features, in1_features, in2_features), device=device, dtype=dtype)
+        shape = (out_features, in1_features, in2_features)
+        self.weight = _fresh_parameter(shape, device, dtype)
+        self.register_parameter(
+            "bias", _fresh_parameter(out_features, device, dtype) if bias else None
         )
-        if bias:
-            self.bias = Parameter(_creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Draw weight then bias from U(-1/√in1_features, 1/√in1_features)."""
-        if self.in1_features <= 0:
-            raise ValueError(
-                f"in1_features must be > 0, but got (in1_features={self.in1_features})"
-            )
-        bound = 1 / math.sqrt(self.weight.size(1))
-        init.uniform_(self.weight, -bound, bound)
-        if self.bias is not None:
-            init.uniform_(self.bias, -bound, bound)
+        n_in = self.in1_features
+        if n_in <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features={n_in})")
+        half_width = 1 / math.sqrt(self.weight.shape[1])
+        for tensor in (self.weight, self.bias):
+            if tensor is not None:
+                _uniform_around_zero(tensor, half_width)
 
     def forward(self, input1, input2):
         """Return ``x1ᵀ A x2 + b`` for every pair of rows."""
-        return F.bilinear(input1, input2, self.weight, self.bias)
+        weight, bias = self.weight, self.bias
+        return F.bilinear(input1, input2, weight, bias)
 
     def extra_repr(self) -> str:
+        has_bias = self.bias is not None
         return (
             f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
-            f"out_features={self.out_features}, bias={self.bias is not None}"
+            f"out_features={self.out_features}, bias={has_bias}"
         )

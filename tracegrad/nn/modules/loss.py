@@ -6,7 +6,7 @@ from functools import wraps
 
 from ..._tensor import Tensor
 from .. import functional as F  # noqa: N812 - torch's spelling
-from .module import Module
+from .module import Module as _Module
 
 __all__ = [
     "CosineEmbeddingLoss",
@@ -70,17 +70,16 @@ def _explained_errors(forward):
     return checked_forward
 
 
-class _Loss(Module):
+class _Loss(_Module):
     # what the target must be, for error messages: "same" (the input's shape),
     # "indices" or "indices or probabilities"
     _target_kind = "same"
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
-        if size_average is not None or reduce is not None:
-            self.reduction = F._reduction(None, size_average, reduce)
-        else:
-            self.reduction = reduction
+        # The old size_average/reduce flags, when given, decide the reduction instead.
+        legacy = size_average is not None or reduce is not None
+        self.reduction = F._reduction(None, size_average, reduce) if legacy else reduction
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -98,13 +97,13 @@ class _Loss(Module):
 
 class _WeightedLoss(_Loss):
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean") -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
+        # A buffer, so .to() moves it and state_dict() saves it (None: not saved).
         self.register_buffer("weight", weight)
 
 
 class L1Loss(_Loss):
-    r"""Creates a criterion that measures the mean absolute error (MAE) between each
-    element in the input :math:`x` and target :math:`y`.
+    r"""Mean absolute error: the average of :math:`|x - y|` over all elements.
 
     .. math::
         \ell(x, y) = L = \{l_1,\dots,l_N\}^\top, \quad l_n = \left| x_n - y_n \right|,
@@ -116,9 +115,8 @@ class L1Loss(_Loss):
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Target: :math:`(*)`, same shape as the input.
-        - Output: scalar. If :attr:`reduction` is ``'none'``, then :math:`(*)`.
+        Input and target have the same shape, any number of dimensions; the result is
+        a 0-d tensor, or of that shape with ``reduction='none'``.
 
     Examples::
 
@@ -130,16 +128,13 @@ class L1Loss(_Loss):
 
     __constants__ = ["reduction"]
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
-        super().__init__(size_average, reduce, reduction)
-
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
-    r"""Creates a criterion that measures the mean squared error (squared L2 norm) between
-    each element in the input :math:`x` and target :math:`y`.
+    r"""Mean squared error, the regression loss of the course: the average of
+    :math:`(x - y)^2` over all elements.
 
     .. math::
         \ell(x, y) = L = \{l_1,\dots,l_N\}^\top, \quad l_n = \left( x_n - y_n \right)^2,
@@ -151,8 +146,7 @@ class MSELoss(_Loss):
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
 
     Shape:
-        - Input: :math:`(*)`, where :math:`*` means any number of dimensions.
-        - Target: :math:`(*)`, same shape as the input.
+        Input and target have the same shape, any number of dimensions.
 
     Examples::
 
@@ -169,16 +163,13 @@ class MSELoss(_Loss):
 
     __constants__ = ["reduction"]
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
-        super().__init__(size_average, reduce, reduction)
-
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
-    r"""The negative log likelihood loss, for log-probabilities (``LogSoftmax`` outputs)
-    and class indices.
+    r"""Picks minus the log-probability of the right class: for ``LogSoftmax`` outputs
+    :math:`x` and integer labels :math:`y`.
 
     .. math::
         l_n = - w_{y_n} x_{n,y_n}, \quad w_{c} = \text{weight}[c] \cdot \mathbb{1}\{c \not=
@@ -188,10 +179,10 @@ class NLLLoss(_WeightedLoss):
     ``reduction='mean'``.
 
     Args:
-        weight (Tensor, optional): a manual rescaling weight given to each class, of
-            size `C`.
-        ignore_index (int, optional): a target value that is ignored and does not
-            contribute to the input gradient. Default: -100
+        weight (Tensor, optional): one factor per class (length C), e.g. to count rare
+            classes more. Default: every class counts 1.
+        ignore_index (int, optional): label value whose samples are skipped: no loss,
+            no gradient, not counted in the mean. Default: -100
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
 
     Shape:
@@ -215,26 +206,22 @@ class NLLLoss(_WeightedLoss):
         self,
         weight=None,
         size_average=None,
-        ignore_index: int = -100,
+        ignore_index=-100,
         reduce=None,
         reduction: str = "mean",
     ) -> None:
-        super().__init__(weight, size_average, reduce, reduction)
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
         return F.nll_loss(
-            input,
-            target,
-            weight=self.weight,
-            ignore_index=self.ignore_index,
-            reduction=self.reduction,
+            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    r"""The cross entropy loss between input logits and target: ``LogSoftmax`` followed by
-    ``NLLLoss`` for class indices,
+    r"""Classification loss on raw scores (logits): ``LogSoftmax`` then ``NLLLoss``. For
+    integer labels :math:`y_n`,
 
     .. math::
         l_n = - w_{y_n} \log \frac{\exp(x_{n,y_n})}{\sum_{c=1}^C \exp(x_{n,c})},
@@ -243,14 +230,14 @@ class CrossEntropyLoss(_WeightedLoss):
     \exp(x_{n,i})}` for class probabilities (a target of the input's shape).
 
     Args:
-        weight (Tensor, optional): a manual rescaling weight given to each class, of
-            size `C`.
-        ignore_index (int, optional): a target value that is ignored (class indices
-            only). Default: -100
+        weight (Tensor, optional): one factor per class (length C), e.g. to count rare
+            classes more. Default: every class counts 1.
+        ignore_index (int, optional): label value whose samples are skipped (label
+            targets only). Default: -100
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
-        label_smoothing (float, optional): in [0.0, 1.0]; the amount of smoothing: the
-            target becomes a mixture of the original ground truth and a uniform
-            distribution. Default: 0.0
+        label_smoothing (float, optional): :math:`\varepsilon \in [0, 1]`; the one-hot
+            target is replaced by :math:`(1-\varepsilon)` one-hot :math:`+ \varepsilon/C`
+            on every class. Default: 0.0
 
     Shape:
         - Input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ..., d_K)`.
@@ -280,12 +267,12 @@ class CrossEntropyLoss(_WeightedLoss):
         self,
         weight=None,
         size_average=None,
-        ignore_index: int = -100,
+        ignore_index=-100,
         reduce=None,
-        reduction: str = "mean",
-        label_smoothing: float = 0.0,
+        reduction="mean",
+        label_smoothing=0.0,
     ) -> None:
-        super().__init__(weight, size_average, reduce, reduction)
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -301,21 +288,20 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    r"""The Binary Cross Entropy between the target and the input probabilities:
+    r"""Two-class cross entropy, for probabilities :math:`x \in [0, 1]` (e.g. after
+    ``Sigmoid``) and 0/1 (or soft) targets :math:`y`:
 
     .. math::
-        l_n = - w_n \left[ y_n \cdot \log x_n + (1 - y_n) \cdot \log (1 - x_n) \right],
+        l_n = -w_n \bigl( y_n \log x_n + (1 - y_n) \log(1 - x_n) \bigr),
 
     with the logs clamped to :math:`\ge -100`.
 
     Args:
-        weight (Tensor, optional): a manual rescaling weight given to the loss of each
-            batch element.
+        weight (Tensor, optional): factors :math:`w_n`, broadcast against the loss.
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
 
     Shape:
-        - Input: :math:`(*)`, probabilities in [0, 1].
-        - Target: :math:`(*)`, same shape as the input.
+        Input and target have the same shape.
 
     Examples::
 
@@ -329,15 +315,15 @@ class BCELoss(_WeightedLoss):
     __constants__ = ["reduction"]
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean") -> None:
-        super().__init__(weight, size_average, reduce, reduction)
+        super().__init__(weight, size_average=size_average, reduce=reduce, reduction=reduction)
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    r"""A ``Sigmoid`` layer and the ``BCELoss`` in one single class, numerically stable
-    (the log-sum-exp trick):
+    r"""``Sigmoid`` + ``BCELoss`` fused: takes logits, and stays finite for large ones
+    (computed through log-sum-exp rather than log of a rounded probability):
 
     .. math::
         l_n = - w_n \left[ p\, y_n \cdot \log \sigma(x_n) + (1 - y_n) \cdot \log (1 -
@@ -346,15 +332,13 @@ class BCEWithLogitsLoss(_Loss):
     :math:`p` the ``pos_weight`` of the positive class.
 
     Args:
-        weight (Tensor, optional): a manual rescaling weight given to the loss of each
-            batch element.
+        weight (Tensor, optional): factors :math:`w_n`, broadcast against the loss.
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
         pos_weight (Tensor, optional): a weight of positive examples, broadcast with the
             target (one per class along the last dim).
 
     Shape:
-        - Input: :math:`(*)`, logits.
-        - Target: :math:`(*)`, same shape as the input.
+        Logits and target have the same shape.
 
     Examples::
 
@@ -372,7 +356,7 @@ class BCEWithLogitsLoss(_Loss):
         reduction: str = "mean",
         pos_weight=None,
     ) -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
@@ -383,8 +367,7 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    r"""A squared term if the absolute element-wise error falls below ``beta`` and an L1
-    term otherwise:
+    r"""Quadratic near zero, linear far away: less sensitive to outliers than MSE.
 
     .. math::
         l_n = \begin{cases} 0.5 (x_n - y_n)^2 / beta, & |x_n - y_n| < beta \\
@@ -392,8 +375,8 @@ class SmoothL1Loss(_Loss):
 
     Args:
         reduction (str, optional): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
-        beta (float, optional): the threshold at which to change between L1 and L2 loss;
-            non-negative. Default: 1.0
+        beta (float, optional): error size where the quadratic part hands over to the
+            linear part; must be >= 0. Default: 1.0
 
     Examples::
 
@@ -404,10 +387,8 @@ class SmoothL1Loss(_Loss):
 
     __constants__ = ["reduction"]
 
-    def __init__(
-        self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
-    ) -> None:
-        super().__init__(size_average, reduce, reduction)
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0) -> None:
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.beta = beta
 
     def forward(self, input, target):
@@ -415,8 +396,7 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    r"""A squared term if the absolute element-wise error falls below ``delta`` and a
-    delta-scaled L1 term otherwise:
+    r"""Huber's robust loss: quadratic for errors below ``delta``, linear beyond.
 
     .. math::
         l_n = \begin{cases} 0.5 (x_n - y_n)^2, & |x_n - y_n| < delta \\
@@ -444,7 +424,7 @@ class HuberLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    r"""The Kullback-Leibler divergence loss: for log-probabilities :math:`x` and a
+    r"""KL divergence :math:`\mathrm{KL}(y \,\|\, p)`, for log-probabilities :math:`x` and a
     target :math:`y` (probabilities, or log-probabilities with ``log_target``),
 
     .. math::
@@ -456,7 +436,8 @@ class KLDivLoss(_Loss):
     Args:
         reduction (str, optional): ``'none'`` | ``'batchmean'`` | ``'sum'`` | ``'mean'``.
             Default: ``'mean'``
-        log_target (bool, optional): whether the target is in log space. Default: ``False``
+        log_target (bool, optional): ``True`` when the target holds log-probabilities
+            too. Default: ``False``
 
     Examples::
 
@@ -468,10 +449,8 @@ class KLDivLoss(_Loss):
 
     __constants__ = ["reduction"]
 
-    def __init__(
-        self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
-    ) -> None:
-        super().__init__(size_average, reduce, reduction)
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False) -> None:
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.log_target = log_target
 
     def forward(self, input, target):
@@ -493,7 +472,7 @@ class MarginRankingLoss(_Loss):
     __constants__ = ["margin", "reduction"]
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean") -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.margin = margin
 
     def forward(self, input1, input2, target):
@@ -510,7 +489,7 @@ class HingeEmbeddingLoss(_Loss):
     __constants__ = ["margin", "reduction"]
 
     def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean") -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.margin = margin
 
     def forward(self, input, target):
@@ -545,7 +524,7 @@ class CosineEmbeddingLoss(_Loss):
     __constants__ = ["margin", "reduction"]
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean") -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.margin = margin
 
     def forward(self, input1, input2, target):
@@ -570,11 +549,10 @@ class TripletMarginLoss(_Loss):
         reduce=None,
         reduction="mean",
     ) -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         if margin <= 0:
-            raise ValueError(
-                f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead"
-            )
+            message = "TripletMarginLoss: expected margin to be greater than 0, got "
+            raise ValueError(message + f"{margin} instead")
         self.margin = margin
         self.p = p
         self.eps = eps
@@ -608,7 +586,7 @@ class PoissonNLLLoss(_Loss):
         reduce=None,
         reduction="mean",
     ) -> None:
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(size_average=size_average, reduce=reduce, reduction=reduction)
         self.log_input = log_input
         self.full = full
         self.eps = eps
@@ -631,7 +609,7 @@ class GaussianNLLLoss(_Loss):
     __constants__ = ["full", "eps", "reduction"]
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean") -> None:
-        super().__init__(None, None, reduction)
+        super().__init__(reduction=reduction)
         self.full = full
         self.eps = eps
 
