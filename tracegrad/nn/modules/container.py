@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _addindent, _typename
+from .module import Module, _indent_tail, _type_name
 
 __all__ = ["ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential"]
 
@@ -296,7 +296,7 @@ class ModuleList(Module):
             return f"{name}()"
         lines = []
         for first, last, text in runs:
-            body = _addindent(text, 2)
+            body = _indent_tail(text, 2)
             if first == last:
                 lines.append(f"({first}): {body}")
             else:
@@ -306,7 +306,7 @@ class ModuleList(Module):
     def insert(self, index: int, module) -> None:
         """Put ``module`` before position ``index``, as ``list.insert`` does."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+            raise TypeError(f"{_type_name(module)} is not a Module subclass")
         children = list(self)
         children.insert(index, module)
         _renumber(self._modules, children)
@@ -615,7 +615,7 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self) -> str:
-        lines = [_describe_entry(key, value, _typename) for key, value in self.items()]
+        lines = [_describe_entry(key, value, _type_name) for key, value in self.items()]
         return "\n".join(lines)
 
     def __call__(self, input):

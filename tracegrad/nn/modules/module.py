@@ -102,11 +102,6 @@ def _indent_tail(text: str, width: int) -> str:
     return "\n".join([head] + [pad + line if line.strip() else "" for line in tail])
 
 
-# the names nn.modules.container imports (kept until it uses the names above)
-_typename = _type_name
-_addindent = _indent_tail
-
-
 class _IncompatibleKeys(NamedTuple):
     """What :meth:`Module.load_state_dict` returns: the keys of the model that the state
     dict lacked, and the keys of the state dict that the model has no place for."""
