@@ -169,12 +169,6 @@ def _to_dtype(self, target):
     return shape.to_dtype(self, target)
 
 
-def _pos(self):
-    if self.dtype.name == "bool":
-        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
-    return self
-
-
 def _where_method(self, condition, y):
     """``x.where(condition, y)``: ``torch.where(condition, x, y)``."""
     return elementwise.where(condition, self, y)
@@ -255,7 +249,7 @@ def install() -> None:
         "__ge__": comparison.ge,
         "__neg__": arithmetic.neg,
         "__abs__": arithmetic.abs,
-        "__pos__": _pos,
+        "__pos__": elementwise.positive,
         "__invert__": comparison.bitwise_not,
     }
     for name, fn in operators.items():

@@ -1174,37 +1174,7 @@ def positive(input):
     return input
 
 
-__all__ += [
-    "acosh",
-    "addcdiv",
-    "addcmul",
-    "arccosh",
-    "arcsinh",
-    "arctanh",
-    "asinh",
-    "atanh",
-    "clamp_max",
-    "clamp_min",
-    "copysign",
-    "deg2rad",
-    "erfc",
-    "erfinv",
-    "exp2",
-    "float_power",
-    "fmax",
-    "fmin",
-    "hypot",
-    "logaddexp",
-    "logaddexp2",
-    "logit",
-    "nan_to_num",
-    "positive",
-    "rad2deg",
-    "sgn",
-    "signbit",
-    "sinc",
-    "xlogy",
-]
+# the functions above: methods with an in-place form, and methods without one
 _MORE_INPLACE = [
     "acosh",
     "addcdiv",
@@ -1229,7 +1199,7 @@ _MORE_INPLACE = [
     "sinc",
     "xlogy",
 ]
-METHODS += _MORE_INPLACE + [
+_MORE_METHODS = [
     "float_power",
     "fmax",
     "fmin",
@@ -1238,6 +1208,8 @@ METHODS += _MORE_INPLACE + [
     "positive",
     "signbit",
 ]
+__all__ += sorted(_MORE_INPLACE + _MORE_METHODS)
+METHODS += _MORE_INPLACE + _MORE_METHODS
 INPLACE_METHODS += _MORE_INPLACE
 
 
