@@ -21,7 +21,6 @@ import collections
 import io
 import os
 import pickle
-import tempfile
 import zipfile
 
 import numpy as np
@@ -29,6 +28,7 @@ import numpy as np
 from . import _dtype as dtypes
 from ._device import device as _device
 from ._tensor import Size, Tensor
+from ._atomic import write_atomically
 
 __all__ = ["save", "load"]
 
@@ -297,23 +297,6 @@ def _write_archive(obj, fileobj, protocol: int) -> None:
         zf.writestr(_aligned_info(zf, prefix + "version"), b"3\n")
 
 
-def _default_mode(path: str) -> int:
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        pass
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def save(
     obj,
     f,
@@ -336,34 +319,9 @@ def save(
     _check_savable(obj)
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.path.abspath(os.fsdecode(f))
-        directory, base = os.path.split(path)
         if os.path.isdir(path):
             raise IsADirectoryError(f"save(): {path!r} is a directory")
-        mode = _default_mode(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                _write_archive(obj, out, pickle_protocol)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        try:
-            dir_fd = os.open(directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+        write_atomically(path, lambda out: _write_archive(obj, out, pickle_protocol))
         return
     if not hasattr(f, "write"):
         raise TypeError(f"save(): expected a path or a binary file object, got {type(f).__name__}")

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 
 import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import Tensor
+from .._atomic import write_atomically
 
 __all__ = ["save_file", "load_file", "save", "load"]
 
@@ -84,27 +84,7 @@ def save(tensors, metadata=None) -> bytes:
 def save_file(tensors, filename, metadata=None) -> None:
     """Write ``tensors`` (a dict of name to Tensor) to ``filename``, atomically."""
     data = _serialize(tensors, metadata)
-    path = os.path.abspath(os.fsdecode(filename))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomically(filename, lambda out: out.write(data))
 
 
 def load(data: bytes, where: str = "<bytes>") -> dict:

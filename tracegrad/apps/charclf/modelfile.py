@@ -19,11 +19,11 @@ is then renamed over the target, so a crash never leaves half a file in place of
 from __future__ import annotations
 
 import os
-import tempfile
 
 from .errors import CharclfError
 from .images import Normaliser
 from .options import parse_hsize
+from ..._atomic import write_atomically
 
 FORMAT = "tracegrad-charclf/1"
 
@@ -89,25 +89,11 @@ def build_model(framework, config: dict):
 
 def atomic_save(framework, obj, path: str) -> None:
     """Save ``obj`` to ``path`` through a temporary file and a rename (never half-written)."""
-    path = os.path.abspath(path)
-    directory, base = os.path.split(path)
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
-        os.close(fd)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        write_atomically(path, lambda out: framework.save(obj, out))
     except OSError as exc:
         raise CharclfError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        framework.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise CharclfError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
 
 
 def check_writable(path: str, what: str) -> None:

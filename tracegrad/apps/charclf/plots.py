@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 
 import numpy as np
 
 from .errors import CharclfError
+from ..._atomic import write_atomically
 
 TSNE_POINTS = 1500  # t-SNE costs O(n log n) per iteration; a sample of this size shows the clusters
 
@@ -27,13 +27,9 @@ def _figure(width: float, height: float):
 
 
 def _save(figure, path: str) -> str:
-    directory, base = os.path.split(os.path.abspath(path))
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".png", dir=directory)
-        with os.fdopen(fd, "wb") as file:
-            figure.savefig(file, format="png")
-        os.replace(tmp, path)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        write_atomically(path, lambda out: figure.savefig(out, format="png"))
     except OSError as exc:
         raise CharclfError(f"cannot write figure {path}: {exc.strerror or exc}") from None
     return path
