@@ -79,6 +79,19 @@ TYPE_WORDS = {
     "bool": "Bool",
 }
 
+# the C++ type names torch's matrix-product kernels print ("float != double")
+C_TYPE_NAMES = {
+    "float64": "double",
+    "float32": "float",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
 
 def _by_name(name: str) -> dtype:
     return _NAMES[name]

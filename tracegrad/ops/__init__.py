@@ -21,23 +21,18 @@ from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .shape import to_dtype
 
-from . import arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape
-from . import matrix_functions
+from ._methods import FAMILIES
 
 # the torch namespace: the families' public functions (not the family modules themselves,
 # so that ``from .ops import *`` does not bind ``tracegrad.nn`` to ``ops.nn``)
-__all__ = [
-    name
-    for family in (
-        arithmetic,
-        comparison,
-        elementwise,
-        index,
-        linalg,
-        matrix_functions,
-        nn,
-        reduction,
-        shape,
-    )
-    for name in family.__all__
-] + ["REGISTRY", "Arg", "Op", "Sample", "apply", "inplace", "ones_like", "zeros_like", "to_dtype"]
+__all__ = [name for family in FAMILIES for name in family.__all__] + [
+    "REGISTRY",
+    "Arg",
+    "Op",
+    "Sample",
+    "apply",
+    "inplace",
+    "ones_like",
+    "zeros_like",
+    "to_dtype",
+]

@@ -26,6 +26,7 @@ from .._dtype import TYPE_WORDS as _TYPE_WORDS
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 from .reduction import _return_type, return_types
 from .shape import as_view
+from .._dtype import C_TYPE_NAMES as _C_TYPE_NAMES
 
 X = Arg((3, 4))
 
@@ -388,19 +389,6 @@ def select(input, dim, index):
 
 
 # ---------------------------------------------------------------------------- errors
-
-
-_C_TYPE_NAMES = {
-    "float64": "double",
-    "float32": "float",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 
 
 def _check_index_dtype(index, message: str, allow_int32: bool = True) -> None:

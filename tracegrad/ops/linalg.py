@@ -18,6 +18,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, Op, Sample, apply
 from .._dtype import TYPE_WORDS
+from .._dtype import C_TYPE_NAMES as _C_TYPE_NAMES
 
 # dY = dA·B + A·dB  ⇒  ∂f/∂A = G Bᵀ,  ∂f/∂B = Aᵀ G
 MM = Op(
@@ -114,20 +115,6 @@ MATMUL = Op(
         Sample((Arg((4,)), Arg((4, 3))), note="vector-matrix", torch_grad_fn="SqueezeBackward4"),
     ],
 )
-
-
-# dtype names as torch's C++ kernels print them in the mm family's messages
-_C_TYPE_NAMES = {
-    "float64": "double",
-    "float32": "float",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 
 
 def _dtype_mismatch(name, a, b) -> str:
