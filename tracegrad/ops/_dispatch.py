@@ -65,6 +65,33 @@ def _from_numpy(x):
     return x
 
 
+_CONSTANTS: dict = {}
+
+
+def constant_array(value, dtype):
+    """``value`` (a Python number) as a read-only 0-d array of NumPy ``dtype``, cached.
+
+    Why: NumPy 2 takes about 0.5 µs longer for ``array * 1.01`` than for ``array * c`` with
+    ``c`` a 0-d array of the array's dtype (resolving a Python scalar's weak type), and the
+    backward rule pays it again. Both round the number to ``dtype`` first (NEP 50), so
+    the results are the same bits. Zeros (±0 compare equal) and NaN are not cached.
+    """
+    key = (value, dtype)
+    array = _CONSTANTS.get(key)
+    if array is None:
+        try:
+            array = np.array(value, dtype=dtype)
+        except OverflowError:  # an int beyond the dtype: leave it to the op's own path
+            return value
+        array.flags.writeable = False
+        if value == 0 or value != value:
+            return array
+        if len(_CONSTANTS) >= 4096:
+            _CONSTANTS.clear()
+        _CONSTANTS[key] = array
+    return array
+
+
 def to_array(x, target: dtypes.dtype):
     """The values of ``x`` (tensor or number) as an array/number of dtype ``target``."""
     if isinstance(x, Tensor):
@@ -85,10 +112,17 @@ def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
     operand reads that operand's own value in float32 instead of rounding it to float16
     first, as torch's ``mul`` and ``div`` kernels do.
     """
-    if type(b) is float and type(a) is Tensor and a.dtype._category == dtypes.FLOAT:
-        # the common case (tensor op Python float): nothing to promote or convert
+    if (
+        (type(b) is float or type(b) is int)
+        and type(a) is Tensor
+        and a.dtype._category == dtypes.FLOAT
+    ):
+        # the common case (float tensor op Python number): the result has the tensor's dtype
         if a.dtype is not dtypes.float16:
-            return apply(op, (a, b), params, (a._data, b))
+            data = a._data
+            if op.scalar_as_array and (not params or params[0] == 1):
+                b = constant_array(b, data.dtype)
+            return apply(op, (a, b), params, (data, b))
     if isinstance(a, _NUMPY_OPERANDS) or isinstance(b, _NUMPY_OPERANDS):
         a, b = _from_numpy(a), _from_numpy(b)
     try:

@@ -129,6 +129,11 @@ class Op:
             raise ValueError(f"op {name!r} is defined twice")
         REGISTRY[name] = self
 
+    # True for ops whose forward and rules use a Python-number operand only in array
+    # arithmetic (mul, div, add and sub without alpha): ``binary`` then passes the number
+    # as a 0-d array of the tensor's dtype, which NumPy computes with faster (same bits).
+    scalar_as_array = False
+
     def __repr__(self) -> str:
         return f"Op({self.name!r}, grad_fn={self.grad_fn!r})"
 
@@ -739,6 +744,8 @@ def evaluate_jvp(op: Op, m, tangents, values, out, params):
         filled = tuple(
             t
             if t is not None
+            else np.zeros_like(v)  # a constant operand kept as an array (0 * its value)
+            if type(v) is np.ndarray
             else m.zeros_like(v)
             if hasattr(v, "shape")
             else 0 * v

@@ -155,6 +155,10 @@ DIV = Op(
 )
 
 
+ADD.scalar_as_array = SUB.scalar_as_array = RSUB.scalar_as_array = True
+MUL.scalar_as_array = DIV.scalar_as_array = True
+
+
 def _rounded_division(xp, a, b, rounding_mode):
     if a.dtype.kind in "iub" if isinstance(a, np.ndarray) else False:
         return _integer_division(a, b, rounding_mode)
