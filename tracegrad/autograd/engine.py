@@ -196,9 +196,26 @@ def _run_backward(
                 inputs = node.inputs
                 if inputs is None:
                     raise RuntimeError(FREED_MESSAGE)
-                if node.saved_versions is not None or node.out_version is not None:
-                    _check_versions(node)
-                values = [x._data if isinstance(x, Tensor) else x for x in inputs]
+                checks = node.saved_versions
+                if checks is not None:
+                    for i, expected in checks:
+                        if inputs[i]._version[0] != expected:
+                            _version_error(inputs[i], expected)
+                if node.out_version is not None:
+                    counter, expected = node.out_version
+                    if counter[0] != expected:
+                        _version_error_out(node, counter[0], expected)
+                if len(inputs) == 2:  # the commonest arities written out (no list building)
+                    a, b = inputs
+                    values = (
+                        a._data if isinstance(a, Tensor) else a,
+                        b._data if isinstance(b, Tensor) else b,
+                    )
+                elif len(inputs) == 1:
+                    a = inputs[0]
+                    values = (a._data if isinstance(a, Tensor) else a,)
+                else:
+                    values = [x._data if isinstance(x, Tensor) else x for x in inputs]
                 out = node.out
                 params = node.params
                 vjp = op.vjp
@@ -214,7 +231,7 @@ def _run_backward(
                     data = inputs[i]._data
                     if gi.shape != data.shape:
                         _shape_error(node, i, gi.shape, data.shape)
-                    if gi.dtype != data.dtype:
+                    if gi.dtype is not data.dtype and gi.dtype != data.dtype:
                         gi = gi.astype(data.dtype)
                     slots = pending.get(next_node)
                     if slots is not None:
@@ -242,9 +259,11 @@ def _run_backward(
                     if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
                         node.inputs = None
                     else:
-                        node.inputs = tuple(
-                            _FreedInput(x) if isinstance(x, Tensor) else x for x in inputs
-                        )
+                        freed = list(inputs)
+                        for i, x in enumerate(freed):
+                            if isinstance(x, Tensor):
+                                freed[i] = _freed(x)
+                        node.inputs = tuple(freed)
                 continue
             if node.pre_hooks or node.tensor_hooks:
                 grads = _call_tensor_hooks(node, grads, create_graph)
@@ -441,21 +460,21 @@ def _shape_error(node, index, got, expected):
 
 
 def _check_versions(node):
-    """Raise torch's error if a value a needed rule reads was modified in place."""
-    op = node.op
-    saved_versions = node.saved_versions
-    for j, (next_node, _) in enumerate(node.next_functions):
-        if next_node is None or j >= len(op.rule_reads):
-            continue
-        if saved_versions is not None:
-            for i in op.rule_reads[j]:
-                x = node.inputs[i]
-                if isinstance(x, Tensor) and x._version[0] != saved_versions[i]:
-                    _version_error(x, saved_versions[i])
-        if op.rule_reads_out[j] and node.out_version is not None:
-            counter, expected = node.out_version
-            if counter[0] != expected:
-                _version_error_out(node, counter[0], expected)
+    """Raise torch's error if a value a rule of this node reads was modified in place.
+
+    ``node.saved_versions``: ``(input index, version)`` for each tensor a rule that will run
+    reads; ``node.out_version``: ``(counter, version)`` when such a rule reads the output
+    (both chosen when the node was recorded, ``_registry._record``).
+    """
+    if node.saved_versions is not None:
+        inputs = node.inputs
+        for i, expected in node.saved_versions:
+            if inputs[i]._version[0] != expected:
+                _version_error(inputs[i], expected)
+    if node.out_version is not None:
+        counter, expected = node.out_version
+        if counter[0] != expected:
+            _version_error_out(node, counter[0], expected)
 
 
 def _has_saved_tensors(node) -> bool:
@@ -525,6 +544,21 @@ class _FreedInput:
         self._data = self
 
 
+_FREED: dict = {}
+
+
+def _freed(x) -> _FreedInput:
+    """The (shared, immutable) ``_FreedInput`` of a tensor's shape and dtype."""
+    data = x._data
+    key = (data.shape, data.dtype)
+    freed = _FREED.get(key)
+    if freed is None:
+        if len(_FREED) >= 1024:
+            _FREED.clear()
+        freed = _FREED[key] = _FreedInput(x)
+    return freed
+
+
 def _free(node) -> None:
     """Drop the saved values of a node once backward has used them (torch's default).
 
@@ -546,7 +580,7 @@ def _free(node) -> None:
     if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
         node.inputs = None
     else:
-        node.inputs = tuple(_FreedInput(x) if isinstance(x, Tensor) else x for x in node.inputs)
+        node.inputs = tuple(_freed(x) if isinstance(x, Tensor) else x for x in node.inputs)
 
 
 def _call_tensor_hooks(node, grads, create_graph):

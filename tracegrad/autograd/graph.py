@@ -21,6 +21,7 @@ import os
 import traceback
 
 _sequence = itertools.count()
+next_sequence_nr = _sequence.__next__
 
 # Switches for recording. ``anomaly_state``: [enabled, check_nan] (set by
 # ``anomaly_mode``); ``saved_hooks_stack``: the (pack, unpack) pairs of the active
@@ -98,7 +99,7 @@ class Node:
     def _init_recording(self, op, inputs, out, params, next_functions, saved_versions):
         # Node.__init__ while anomaly mode or saved-tensor hooks are on
         Node._init_plain(self, op, inputs, out, params, next_functions, saved_versions)
-        _on_record(self)
+        on_record(self)
 
     @property
     def metadata(self) -> dict:
@@ -203,7 +204,7 @@ def edge_of(tensor):
 # ---------------------------------------------------------------------------- recording extras
 
 
-def _on_record(node) -> None:
+def on_record(node) -> None:
     """Extra bookkeeping for a new node while anomaly mode or saved-tensor hooks are on."""
     if anomaly_state[0]:
         node.metadata["traceback_"] = forward_traceback()

@@ -79,7 +79,7 @@ def inplace(fn, target: Tensor, *args, **kwargs) -> Tensor:
         target.grad_fn = node
         target._output_nr = result._output_nr
         target._requires_grad = True
-        if getattr(node, "op", None) is not None and node.op.saves_out:
+        if getattr(node, "op", None) is not None and node.out_version is not None:
             node.out_version = (target._version, target._version[0])
         if "_views" in target.__dict__:
             _rederive_views(target, None)
@@ -287,7 +287,7 @@ def _inplace_on_view(fn, target: Tensor, base: Tensor, args, kwargs) -> Tensor:
     write_into(target, result, getattr(fn, "__name__", "operation"))
     _carry_tangents(base, target, base_tangent, forward_ad.tangent_of(result), region)
     node = result.grad_fn
-    if node is not None and getattr(node, "op", None) is not None and node.op.saves_out:
+    if node is not None and getattr(node, "op", None) is not None and node.out_version is not None:
         node.out_version = (target._version, target._version[0])
     if not grad or (node is None and not old_base._requires_grad):
         return target

@@ -124,10 +124,26 @@ class Op:
         )
         # the node keeps ``out`` when a rule reads it, or to know a variable output count
         self.keeps_out = self.saves_out or n_outputs is None
+        self._reads_by_mask: dict = {}
         self.node_class = type(grad_fn, (graph_module.Node,), {"__slots__": ()})
         if name in REGISTRY:
             raise ValueError(f"op {name!r} is defined twice")
         REGISTRY[name] = self
+
+    def reads_for(self, mask: int) -> tuple:
+        """``(inputs, out)``: the inputs whose values (and whether the output's value) the
+        rules that will run read, for the inputs in ``mask`` (bit i: input i needs a
+        gradient). Only these are saved and checked for in-place changes: ``x * w`` with
+        only ``x`` requiring grad saves ``w`` alone, as torch does."""
+        reads = self._reads_by_mask.get(mask)
+        if reads is None:
+            inputs, out = set(), False
+            for j, (read, read_out) in enumerate(zip(self.rule_reads, self.rule_reads_out)):
+                if mask >> j & 1:
+                    inputs.update(read)
+                    out = out or read_out
+            reads = self._reads_by_mask[mask] = (tuple(sorted(inputs)), out)
+        return reads
 
     # True for ops whose forward and rules use a Python-number operand only in array
     # arithmetic (mul, div, add and sub without alpha): ``binary`` then passes the number
@@ -229,10 +245,7 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     result._output_nr = 0
     version = result._version = [0]
     if record:
-        node = _record(op, inputs, params, out)
-        if op.saves_out:
-            node.out_version = (version, 0)
-        result.grad_fn = node
+        result.grad_fn = _record(op, inputs, params, out, version)
         result._requires_grad = True
     else:
         result.grad_fn = None
@@ -250,38 +263,70 @@ def _apply_multi_output(op, inputs, params, out, record):
     out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     if not record:
         return tuple(Tensor._make(o) for o in out)
-    node = _record(op, inputs, params, out)
+    node = _record(op, inputs, params, out, None)
     results = tuple(
         Tensor._make(o, o.dtype.kind == "f", node if o.dtype.kind == "f" else None, i)
         for i, o in enumerate(out)
     )
-    if op.saves_out:
+    if node.out_version is not None:
         node.out_version = (results[0]._version, 0)
     return results
 
 
 _NO_EDGE = (None, 0)
+_new_node = object.__new__
+_next_sequence_nr = graph_module.next_sequence_nr
+_record_extras = graph_module.record_extras
+_WATCH_OUT = (None, 0)  # out_version until the caller knows the output's counter
 
 
-def _record(op, inputs, params, out):
-    """Create the graph node of one op application (its edges and saved versions)."""
+def _record(op, inputs, params, out, out_counter=None):
+    """Create the graph node of one op application: its edges, and the versions of the
+    values its rules will read (checked in backward for in-place changes).
+
+    ``out_counter``: the output's version counter (``None`` for multi-output ops, whose
+    caller sets ``out_version`` once the outputs exist). Written out without helper calls
+    (and without ``Node.__init__``): it runs for every recorded op.
+    """
     edges = []
-    versions = [] if op.saved_inputs else None
+    mask = 0
+    bit = 1
     for x in inputs:
-        if isinstance(x, Tensor):
-            if versions is not None:
-                versions.append(x._version[0])
-            if x._requires_grad:
-                node = x.grad_fn
-                if node is not None:
-                    edges.append((node, x._output_nr))
-                else:
-                    edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
-                continue
-        elif versions is not None:
-            versions.append(None)
-        edges.append(_NO_EDGE)
-    return op.node_class(op, inputs, out if op.keeps_out else None, params, tuple(edges), versions)
+        if isinstance(x, Tensor) and x._requires_grad:
+            node = x.grad_fn
+            if node is not None:
+                edges.append((node, x._output_nr))
+            else:
+                edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
+            mask |= bit
+        else:
+            edges.append(_NO_EDGE)
+        bit <<= 1
+    node = _new_node(op.node_class)
+    node.op = op
+    node.inputs = inputs
+    node.out = out if op.keeps_out else None
+    node.params = params
+    node.next_functions = tuple(edges)
+    node.sequence_nr = _next_sequence_nr()
+    node.freed = False
+    node.saved_versions = None
+    node.out_version = None
+    if op.saves:
+        reads = op._reads_by_mask.get(mask) or op.reads_for(mask)
+        if reads[0]:
+            versions = []
+            for i in reads[0]:
+                x = inputs[i]
+                if isinstance(x, Tensor):
+                    versions.append((i, x._version[0]))
+            if versions:
+                node.saved_versions = versions
+        if reads[1]:
+            node.out_version = _WATCH_OUT if out_counter is None else (out_counter, 0)
+    if _record_extras[0]:
+        graph_module.on_record(node)
+    return node
 
 
 # ---------------------------------------------------------------------------- math

@@ -1225,7 +1225,7 @@ sys.modules.setdefault(return_types.__name__, return_types)  # import tracegrad.
 def _rule_reads_only(values, indices):
     """The VJP reads the indices output, not the values: watch the indices' version, so
     that an in-place change of the values does not fail backward (as in torch)."""
-    if values.grad_fn is not None:
+    if values.grad_fn is not None and values.grad_fn.out_version is not None:
         values.grad_fn.out_version = (indices._version, 0)
     return indices
 
