@@ -80,7 +80,8 @@ def constant_array(value, dtype):
     array = _CONSTANTS.get(key)
     if array is None:
         try:
-            array = np.array(value, dtype=dtype)
+            with np.errstate(over="ignore"):  # 1e300 in float32 is inf, silently as in torch
+                array = np.array(value, dtype=dtype)
         except OverflowError:  # an int beyond the dtype: leave it to the op's own path
             return value
         array.flags.writeable = False

@@ -201,6 +201,9 @@ def _make_view_inplace(name):
     return method
 
 
+number_operator = arithmetic.number_operator
+
+
 def install() -> None:
     """Attach all methods and operators to ``Tensor`` (called once on import)."""
     for module in FAMILIES:
@@ -219,13 +222,13 @@ def install() -> None:
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = _setitem
     operators = {
-        "__add__": arithmetic.add,
-        "__radd__": _reflected(arithmetic.add),
-        "__sub__": arithmetic.sub,
-        "__rsub__": _reflected(arithmetic.sub),
-        "__mul__": arithmetic.mul,
-        "__rmul__": _reflected(arithmetic.mul),
-        "__truediv__": arithmetic.div,
+        "__add__": number_operator(arithmetic.ADD, arithmetic.add, (1,)),
+        "__radd__": number_operator(arithmetic.ADD, arithmetic.add, (1,), reflected=True),
+        "__sub__": number_operator(arithmetic.SUB, arithmetic.sub, (1,)),
+        "__rsub__": number_operator(arithmetic.RSUB, arithmetic.rsub, (1,)),
+        "__mul__": number_operator(arithmetic.MUL, arithmetic.mul),
+        "__rmul__": number_operator(arithmetic.MUL, arithmetic.mul, reflected=True),
+        "__truediv__": number_operator(arithmetic.DIV, arithmetic.div),
         "__rtruediv__": _reflected(arithmetic.div),
         "__floordiv__": arithmetic.floor_divide,
         "__rfloordiv__": _reflected(arithmetic.floor_divide),

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import Tensor
-from ._dispatch import binary, common_dtype, to_array, unary
+from ._dispatch import binary, common_dtype, constant_array, to_array, unary
 from ._registry import Arg, Op, Sample, apply
 from ._special import fma
 
@@ -700,3 +700,30 @@ INPLACE_METHODS = [
     "reciprocal",
     "square",
 ]
+
+
+# ------------------------------------------------------------ operators with a number
+
+_PLAIN_FLOATS = (dtypes.float32, dtypes.float64)
+
+
+def number_operator(op, general, params=(), reflected=False):
+    """``Tensor.__op__`` for its commonest call, a float32/float64 tensor with a Python
+    number (``y * 1.01``, ``0.5 + y``): straight to ``apply``, the number as a cached 0-d
+    array of the tensor's dtype, as ``binary`` would give it. Anything else (tensors,
+    other dtypes, the 0 and ±inf that ``mul`` treats apart) goes to ``general``.
+    ``reflected``: the operator is ``__rop__`` of a commutative op (add, mul).
+    """
+    special = _ZERO_OR_INF if op is MUL else ()
+
+    def operator(self, other):
+        kind = type(other)
+        if (kind is float or kind is int) and self.dtype in _PLAIN_FLOATS and other not in special:
+            data = self._data
+            number = constant_array(other, data.dtype)
+            return apply(op, (self, number), params, (data, number))
+        return general(other, self) if reflected else general(self, other)
+
+    operator.__name__ = general.__name__
+    operator.__doc__ = general.__doc__
+    return operator
