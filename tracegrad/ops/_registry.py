@@ -225,14 +225,8 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     if arrays is None:
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
     out = op.forward(np, *arrays, *params)
-    record = False
-    if _grad_enabled[0] and op.differentiable:
-        for x in inputs:
-            if isinstance(x, Tensor) and x._requires_grad:
-                record = True
-                break
     if op.n_outputs != 1:
-        results = _apply_multi_output(op, inputs, params, out, record)
+        results = _apply_multi_output(op, inputs, params, out)
         if _forward_level[0] >= 0:
             forward_ad.propagate(op, inputs, params, results)
         return results
@@ -244,12 +238,28 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     result._grad = None
     result._output_nr = 0
     version = result._version = [0]
-    if record:
-        result.grad_fn = _record(op, inputs, params, out, version)
-        result._requires_grad = True
-    else:
-        result.grad_fn = None
-        result._requires_grad = False
+    result.grad_fn = None
+    result._requires_grad = False
+    if _grad_enabled[0] and op.differentiable:
+        # _record written out (it runs for every recorded op): the edges, and whether any
+        # input needs a gradient (mask bit i: input i does)
+        edges = []
+        mask = 0
+        bit = 1
+        for x in inputs:
+            if isinstance(x, Tensor) and x._requires_grad:
+                node = x.grad_fn
+                if node is not None:
+                    edges.append((node, x._output_nr))
+                else:
+                    edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
+                mask |= bit
+            else:
+                edges.append(_NO_EDGE)
+            bit <<= 1
+        if mask:
+            result.grad_fn = _new_node_of(op, inputs, out, params, edges, mask, version)
+            result._requires_grad = True
     if _forward_level[0] >= 0:
         forward_ad.propagate(op, inputs, params, result)
     return result
@@ -259,11 +269,13 @@ _new_tensor = object.__new__
 _grad_enabled = grad_mode._state  # [bool], switched in place by no_grad and friends
 
 
-def _apply_multi_output(op, inputs, params, out, record):
+def _apply_multi_output(op, inputs, params, out):
     out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
-    if not record:
+    node = None
+    if _grad_enabled[0] and op.differentiable:
+        node = _record(op, inputs, params, out)
+    if node is None:
         return tuple(Tensor._make(o) for o in out)
-    node = _record(op, inputs, params, out, None)
     results = tuple(
         Tensor._make(o, o.dtype.kind == "f", node if o.dtype.kind == "f" else None, i)
         for i, o in enumerate(out)
@@ -281,12 +293,10 @@ _WATCH_OUT = (None, 0)  # out_version until the caller knows the output's counte
 
 
 def _record(op, inputs, params, out, out_counter=None):
-    """Create the graph node of one op application: its edges, and the versions of the
-    values its rules will read (checked in backward for in-place changes).
+    """The graph node of one op application, or ``None`` when no input needs a gradient.
 
     ``out_counter``: the output's version counter (``None`` for multi-output ops, whose
-    caller sets ``out_version`` once the outputs exist). Written out without helper calls
-    (and without ``Node.__init__``): it runs for every recorded op.
+    caller sets ``out_version`` once the outputs exist). ``apply`` has this loop inline.
     """
     edges = []
     mask = 0
@@ -302,6 +312,14 @@ def _record(op, inputs, params, out, out_counter=None):
         else:
             edges.append(_NO_EDGE)
         bit <<= 1
+    if not mask:
+        return None
+    return _new_node_of(op, inputs, out, params, edges, mask, out_counter)
+
+
+def _new_node_of(op, inputs, out, params, edges, mask, out_counter):
+    """Create the node (without ``Node.__init__``: on every recorded op's path) and note
+    the versions of the values its running rules read, checked in backward."""
     node = _new_node(op.node_class)
     node.op = op
     node.inputs = inputs
