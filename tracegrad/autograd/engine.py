@@ -26,6 +26,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
+from .._quiet import quiet_off, quiet_on
 from .._tensor import Tensor, _LEGACY_NAMES
 from ..ops._registry import ArrayMath, TensorMath, apply
 from . import grad_mode
@@ -146,8 +147,11 @@ def _prepare_roots(tensors, grad_tensors, create_graph):
 def run_backward(*args, **kwargs):
     """``_run_backward`` with NumPy's floating-point warnings off: rules meet 0 · ∞ or
     log(0) where PyTorch stays silent (the sqrt gradient at 0, say). Once per pass."""
-    with np.errstate(all="ignore"):
+    token = quiet_on()
+    try:
         return _run_backward(*args, **kwargs)
+    finally:
+        quiet_off(token)
 
 
 def _run_backward(

@@ -15,48 +15,9 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, common_dtype, constant_array, to_array, unary
 from ._registry import Arg, Op, Sample, apply
+from .._quiet import silent
 from ._special import fma
 
-
-def _make_silencer():
-    """Return ``silent(forward)``: ``forward`` run with NumPy's floating-point warnings off.
-
-    torch computes ``log(0) = -inf``, ``1/0 = inf`` or ``exp(1000) = inf`` without a word;
-    NumPy gets the same values but also prints "RuntimeWarning: divide by zero encountered
-    in log". Ops that can meet such values wrap their forward in ``silent``.
-
-    Why not plain ``np.errstate``: per call it adds about 1.1 µs as a ``with`` block and
-    0.56 µs as a decorator, while setting the context variable that ``np.errstate`` itself
-    sets adds 0.24 µs (timeit, NumPy 2.4, a 4×4 ``log``). That variable is private to
-    NumPy, so when it is missing we fall back to the public decorator. The commonest ops
-    (add, mul, matmul) are not wrapped at all.
-    """
-    try:
-        from numpy._core._ufunc_config import _extobj_contextvar as state
-        from numpy._core.umath import _make_extobj
-
-        ignore_all = _make_extobj(all="ignore")
-        state.reset(state.set(ignore_all))  # the private API works as expected
-    except (ImportError, AttributeError, TypeError, ValueError):
-        return lambda forward: np.errstate(all="ignore")(forward)
-    enter, leave = state.set, state.reset
-
-    def silent(forward):
-        def silenced(*args):
-            token = enter(ignore_all)
-            try:
-                return forward(*args)
-            finally:
-                leave(token)
-
-        silenced.__doc__ = forward.__doc__
-        silenced.__wrapped__ = forward
-        return silenced
-
-    return silent
-
-
-silent = _make_silencer()
 
 X = Arg((3, 4))
 POSITIVE = Arg((3, 4), low=0.5, high=2.0)

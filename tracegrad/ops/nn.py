@@ -31,6 +31,7 @@ import math
 import numpy as np
 
 from .. import _dtype as dtypes
+from .._quiet import quiet_off, quiet_on
 from .._tensor import _wrap_dim
 from ._dispatch import unary
 from ._registry import Arg, ArrayMath, Op, Sample, apply
@@ -311,11 +312,14 @@ def _softmax_forward(xp, a, dim):
 def _log_softmax_forward(xp, a, dim):
     # x − max − log Σ exp(x − max), with ndarray methods and in-place ufuncs: this runs
     # once per training step, so its NumPy call overhead counts
-    with np.errstate(divide="ignore", invalid="ignore"):
+    token = quiet_on()
+    try:
         shifted = a - a.max(axis=dim, keepdims=True)
         total = np.exp(shifted).sum(axis=dim, keepdims=True)
         shifted -= np.log(total)
         return shifted
+    finally:
+        quiet_off(token)
 
 
 def _softmax_samples(name):

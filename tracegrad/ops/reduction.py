@@ -20,6 +20,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, ArrayMath, Op, Sample, apply
+from .._quiet import quiet_off, quiet_on
 from .arithmetic import silent
 from .._dtype import TYPE_WORDS
 
@@ -914,7 +915,8 @@ def _logsumexp_forward(a, dims, keepdim):
     top = a.max(axis=dims, keepdims=True, initial=-np.inf)
     if np.isinf(top).any():
         top = np.where(np.isinf(top), 0, top).astype(a.dtype)
-    with np.errstate(divide="ignore", over="ignore"):
+    token = quiet_on()
+    try:
         if a.ndim == 0:
             return _squeeze(np.log(np.exp(a - top)) + top, dims, keepdim)
         # in place on one temporary: this runs in every step of a hand-written cross-entropy
@@ -922,6 +924,8 @@ def _logsumexp_forward(a, dims, keepdim):
         np.exp(shifted, out=shifted)
         total = shifted.sum(axis=dims, keepdims=True)
         np.log(total, out=total)
+    finally:
+        quiet_off(token)
     total += top
     return _squeeze(total, dims, keepdim)
 
