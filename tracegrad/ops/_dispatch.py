@@ -74,7 +74,7 @@ def constant_array(value, dtype):
     Why: NumPy 2 takes about 0.5 µs longer for ``array * 1.01`` than for ``array * c`` with
     ``c`` a 0-d array of the array's dtype (resolving a Python scalar's weak type), and the
     backward rule pays it again. Both round the number to ``dtype`` first (NEP 50), so
-    the results are the same bits. Zeros (±0 compare equal) and NaN are not cached.
+    the results are the same bits. Float zeros (±0 compare equal) and NaN are not cached.
     """
     key = (value, dtype)
     array = _CONSTANTS.get(key)
@@ -85,8 +85,8 @@ def constant_array(value, dtype):
         except OverflowError:  # an int beyond the dtype: leave it to the op's own path
             return value
         array.flags.writeable = False
-        if value == 0 or value != value:
-            return array
+        if type(value) is float and (value == 0 or value != value):
+            return array  # 0.0 and -0.0 are equal keys; NaN is never found again
         if len(_CONSTANTS) >= 4096:
             _CONSTANTS.clear()
         _CONSTANTS[key] = array

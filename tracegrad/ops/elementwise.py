@@ -146,7 +146,7 @@ SIGMOID = _unary_op(
 RELU = _unary_op(
     "relu",
     "ReluBackward0",
-    lambda xp, a: np.maximum(a, 0),
+    lambda xp, a: np.maximum(a, constant_array(0, a.dtype)),  # (a 0-d 0: faster than 0)
     lambda m, g, a, out: m.where(out > 0, g, 0 * g),
     Arg((3, 4), values=[[-1.5, -0.5, 0.5, 1.5]] * 3),
 )

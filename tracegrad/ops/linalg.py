@@ -17,6 +17,8 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._registry import Arg, Op, Sample, apply
+from .arithmetic import _finish, mul
+from .shape import as_view, expand, reshape
 from .._dtype import TYPE_WORDS
 from .._dtype import C_TYPE_NAMES as _C_TYPE_NAMES
 
@@ -277,8 +279,6 @@ def outer(input, vec2, *, out=None):
     Computed as the broadcast product ``input.reshape(-1, 1) * vec2`` (as PyTorch does),
     so its node is mul's and so is its gradient: ∂/∂input = g vec2, ∂/∂vec2 = gᵀ input.
     """
-    from .arithmetic import _finish, mul
-    from .shape import reshape
 
     for name, t in (("self", input), ("vec2", vec2)):
         if not isinstance(t, Tensor):
@@ -368,8 +368,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     The gradients are β g for ``input`` (summed over its broadcast dims), α G mat2ᵀ for
     ``mat1`` and α mat1ᵀ G for ``mat2``. With ``beta=0`` the input is ignored.
     """
-    from .arithmetic import _finish
-    from .shape import expand
 
     for name, t in (("input", input), ("mat1", mat1), ("mat2", mat2)):
         if not isinstance(t, Tensor):
@@ -385,7 +383,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_word(mat1)} and {_word(mat2)}"
         )
-    if mat1.shape[1] != mat2.shape[0]:
+    if mat1._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_dims(mat1)} and {_dims(mat2)})"
         )
@@ -852,7 +850,6 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
     The gradient puts ``g`` back on that diagonal, zeros elsewhere.
     """
-    from .shape import as_view
 
     if not isinstance(input, Tensor):
         raise TypeError(f"diagonal(): argument 'input' must be Tensor, not {type(input).__name__}")
@@ -866,7 +863,6 @@ def diag(input, diagonal=0, *, out=None):
 
     The gradient of the first is the diagonal of g, of the second g placed on the diagonal.
     """
-    from .arithmetic import _finish
 
     if not isinstance(input, Tensor):
         raise TypeError(f"diag(): argument 'input' must be Tensor, not {type(input).__name__}")
@@ -909,7 +905,6 @@ TRIU = Op(
 
 def _triangle(name, op, keep):
     def function(input, diagonal=0, *, out=None):
-        from .arithmetic import _finish
 
         if not isinstance(input, Tensor):
             raise TypeError(
@@ -1021,7 +1016,6 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 def _out(result, out):
     if out is None:
         return result
-    from .arithmetic import _finish
 
     return _finish(result, out)
 
