@@ -488,6 +488,9 @@ def _type_word(d) -> str:
     return TYPE_WORDS.get(d.name, d.name)
 
 
+_UNSIGNED = {8: np.uint64, 1: np.uint8}
+
+
 def _check_nll_arguments(input, target, weight, ignore_index) -> None:
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(
@@ -507,7 +510,8 @@ def _check_nll_arguments(input, target, weight, ignore_index) -> None:
                 f"{_type_word(weight.dtype)}"
             )
     labels = target._data
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    # one reduction instead of min and max: read as unsigned, a negative label is huge
+    if labels.size and labels.view(_UNSIGNED[labels.dtype.itemsize]).max() >= classes:
         labels = labels[labels != ignore_index]  # ignored targets may be out of range
         bad = labels[(labels < 0) | (labels >= classes)]
         if bad.size:

@@ -350,6 +350,11 @@ def _new_node_of(op, inputs, out, params, edges, mask, out_counter):
 # ---------------------------------------------------------------------------- math
 
 
+# along_key's position grids, ``arange(n)`` shaped to run along dim d of an ndim array
+# (read-only, cached: a gather in every training step would build them each time)
+_POSITIONS: dict = {}
+
+
 class ArrayMath:
     """The rule vocabulary on NumPy arrays (the fast path of backward)."""
 
@@ -464,13 +469,21 @@ class ArrayMath:
         indexed array), the element at that index along ``dim`` and at the element's own
         position along the other dims: ``key[dim] = index``, ``key[d] = arange`` else."""
         key = []
+        ndim = index.ndim
         for d, n in enumerate(index.shape):
             if d == dim:
                 key.append(index)
             else:
-                shape = [1] * index.ndim
-                shape[d] = n
-                key.append(np.arange(n).reshape(shape))
+                positions = _POSITIONS.get((n, d, ndim))
+                if positions is None:
+                    shape = [1] * ndim
+                    shape[d] = n
+                    positions = np.arange(n).reshape(shape)
+                    positions.flags.writeable = False
+                    if len(_POSITIONS) >= 256:
+                        _POSITIONS.clear()
+                    _POSITIONS[n, d, ndim] = positions
+                key.append(positions)
         return tuple(key)
 
     @staticmethod

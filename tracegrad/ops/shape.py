@@ -13,6 +13,7 @@ an in-place write through a view is seen by the base and by autograd's checks.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -34,23 +35,23 @@ def as_view(result: Tensor, base: Tensor) -> Tensor:
 
 def _infer_size(shape, numel):
     """Resolve one ``-1`` in ``shape`` and check the element count, with torch's errors."""
-    shape = list(shape)
-    unknown = [i for i, n in enumerate(shape) if n == -1]
-    if len(unknown) > 1:
+    shape = tuple(shape)
+    unknown = shape.count(-1)
+    if unknown > 1:
         raise RuntimeError("only one dimension can be inferred")
-    known = 1
-    for n in shape:
-        if n != -1:
-            if n < 0:
-                raise RuntimeError(f"invalid shape dimension {n}")
-            known *= n
+    known_sizes = [n for n in shape if n != -1] if unknown else shape
+    for n in known_sizes:
+        if n < 0:
+            raise RuntimeError(f"invalid shape dimension {n}")
+    known = math.prod(known_sizes)
     if unknown:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape[unknown[0]] = numel // known
-    elif known != numel:
+        i = shape.index(-1)
+        return shape[:i] + (numel // known,) + shape[i + 1 :]
+    if known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return tuple(shape)
+    return shape
 
 
 def _shape_args(shape):
