@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import Tensor
-from ._registry import apply
+from ._registry import apply, apply_one
 
 _FLOAT32 = np.dtype(np.float32)
 _FLOAT16 = np.dtype(np.float16)
@@ -120,10 +120,9 @@ def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
     ):
         # the common case (float tensor op Python number): the result has the tensor's dtype
         if a.dtype is not dtypes.float16:
-            data = a._data
             if op.scalar_as_array and (not params or params[0] == 1):
-                b = constant_array(b, data.dtype)
-            return apply(op, (a, b), params, (data, b))
+                b = constant_array(b, a._data.dtype)
+            return apply_one(op, a, b, params)
     if isinstance(a, _NUMPY_OPERANDS) or isinstance(b, _NUMPY_OPERANDS):
         a, b = _from_numpy(a), _from_numpy(b)
     try:

@@ -269,6 +269,57 @@ _new_tensor = object.__new__
 _grad_enabled = grad_mode._state  # [bool], switched in place by no_grad and friends
 
 
+def apply_one(op: Op, x: Tensor, constant=None, params: tuple = ()):
+    """``apply`` for the commonest calls: one float32/float64 tensor ``x``, and optionally
+    one constant second operand (``y.tanh()``, ``y * 1.01`` with 1.01 as a 0-d array),
+    one output. The same steps as ``apply`` without its loops over the inputs (it runs for
+    most ops of a training step, so each saved line counts)."""
+    data = x._data
+    if constant is None:
+        out = op.forward(np, data, *params)
+        inputs = (x,)
+    else:
+        out = op.forward(np, data, constant, *params)
+        inputs = (x, constant)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = _new_tensor(Tensor)
+    result._data = out
+    result.dtype = _DTYPE_OF[out.dtype]
+    result._grad = None
+    result._output_nr = 0
+    version = result._version = [0]
+    if x._requires_grad and _grad_enabled[0] and op.differentiable:
+        fn = x.grad_fn
+        edge = (fn, x._output_nr) if fn is not None else (x._accumulator or _accumulator_of(x), 0)
+        node = _new_node(op.node_class)  # as _new_node_of, for input 0 alone needing a gradient
+        node.op = op
+        node.inputs = inputs
+        node.out = out if op.keeps_out else None
+        node.params = params
+        node.next_functions = (edge,) if constant is None else (edge, _NO_EDGE)
+        node.sequence_nr = _next_sequence_nr()
+        node.freed = False
+        node.saved_versions = None
+        node.out_version = None
+        if op.saves:
+            reads = op._reads_by_mask.get(1) or op.reads_for(1)
+            if reads[0] and reads[0][0] == 0:
+                node.saved_versions = [(0, x._version[0])]
+            if reads[1]:
+                node.out_version = (version, 0)
+        if _record_extras[0]:
+            graph_module.on_record(node)
+        result.grad_fn = node
+        result._requires_grad = True
+    else:
+        result.grad_fn = None
+        result._requires_grad = False
+    if _forward_level[0] >= 0:
+        forward_ad.propagate(op, inputs, params, result)
+    return result
+
+
 def _apply_multi_output(op, inputs, params, out):
     out = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     node = None
@@ -287,6 +338,7 @@ def _apply_multi_output(op, inputs, params, out):
 
 _NO_EDGE = (None, 0)
 _new_node = object.__new__
+_accumulator_of = graph_module.accumulator_of
 _next_sequence_nr = graph_module.next_sequence_nr
 _record_extras = graph_module.record_extras
 _WATCH_OUT = (None, 0)  # out_version until the caller knows the output's counter

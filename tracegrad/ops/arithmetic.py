@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, common_dtype, constant_array, to_array, unary
-from ._registry import Arg, Op, Sample, apply
+from ._registry import Arg, Op, Sample, apply, apply_one
 from .._quiet import silent
 from ._special import fma
 
@@ -680,9 +680,7 @@ def number_operator(op, general, params=(), reflected=False):
     def operator(self, other):
         kind = type(other)
         if (kind is float or kind is int) and self.dtype in _PLAIN_FLOATS and other not in special:
-            data = self._data
-            number = constant_array(other, data.dtype)
-            return apply(op, (self, number), params, (data, number))
+            return apply_one(op, self, constant_array(other, self._data.dtype), params)
         return general(other, self) if reflected else general(self, other)
 
     operator.__name__ = general.__name__

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype as dtypes
 from .._tensor import Tensor
 from ._dispatch import binary, constant_array, unary
-from ._registry import Arg, Op, Sample, apply
+from ._registry import Arg, Op, Sample, apply, apply_one
 from .arithmetic import _finish, silent
 
 X = Arg((3, 4))
@@ -389,7 +389,7 @@ _PLAIN_FLOATS = (dtypes.float32, dtypes.float64)
 def _unary_function(op, to_float=True, doc=""):
     def function(input, *, out=None):
         if out is None and type(input) is Tensor and input.dtype in _PLAIN_FLOATS:
-            return apply(op, (input,), (), (input._data,))  # nothing to convert: the hot path
+            return apply_one(op, input)  # nothing to convert: the hot path
         return _finish(unary(op, input, to_float=to_float), out)
 
     function.__name__ = op.name
