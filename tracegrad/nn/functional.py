@@ -489,6 +489,7 @@ def _type_word(d) -> str:
 
 
 _UNSIGNED = {8: np.uint64, 1: np.uint8}
+_max = np.maximum.reduce
 
 
 def _check_nll_arguments(input, target, weight, ignore_index) -> None:
@@ -511,7 +512,7 @@ def _check_nll_arguments(input, target, weight, ignore_index) -> None:
             )
     labels = target._data
     # one reduction instead of min and max: read as unsigned, a negative label is huge
-    if labels.size and labels.view(_UNSIGNED[labels.dtype.itemsize]).max() >= classes:
+    if labels.size and _max(labels.view(_UNSIGNED[labels.dtype.itemsize]), axis=None) >= classes:
         labels = labels[labels != ignore_index]  # ignored targets may be out of range
         bad = labels[(labels < 0) | (labels >= classes)]
         if bad.size:

@@ -187,6 +187,8 @@ def unary(op, x, params=(), to_float=False):
         )
     data = x._data
     if x.dtype._category == dtypes.FLOAT and x.dtype is not dtypes.float16:
+        if op.n_outputs == 1:
+            return apply_one(op, x, None, params)
         return apply(op, (x,), params, (data,))
     if to_float and x.dtype._category != dtypes.FLOAT:
         data = data.astype(dtypes.get_default_dtype().np)

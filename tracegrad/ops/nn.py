@@ -309,13 +309,17 @@ def _softmax_forward(xp, a, dim):
         return e / np.sum(e, axis=dim, keepdims=True)
 
 
+# ndarray.max / .sum without their Python wrappers (this runs every training step)
+_max_reduce, _add_reduce = np.maximum.reduce, np.add.reduce
+
+
 def _log_softmax_forward(xp, a, dim):
     # x − max − log Σ exp(x − max), with ndarray methods and in-place ufuncs: this runs
     # once per training step, so its NumPy call overhead counts
     token = quiet_on()
     try:
-        shifted = a - a.max(axis=dim, keepdims=True)
-        total = np.exp(shifted).sum(axis=dim, keepdims=True)
+        shifted = a - _max_reduce(a, axis=dim, keepdims=True)
+        total = _add_reduce(np.exp(shifted), axis=dim, keepdims=True)
         shifted -= np.log(total)
         return shifted
     finally:
@@ -646,7 +650,7 @@ def _common_nll_case(a, target, weight, reduction, ignore_index) -> bool:
         and reduction == "mean"
         and a.ndim == 2
         and type(target) is np.ndarray
-        and not (target == ignore_index).any()
+        and not np.count_nonzero(target == ignore_index)  # (cheaper than .any() here)
     )
 
 
