@@ -655,9 +655,11 @@ class Tensor:
         The gradients are added into each leaf's ``.grad``. ``gradient`` is the vector in
         the vector-Jacobian product; it may be omitted only for a one-element tensor.
         """
-        from .autograd.engine import backward
+        global _engine_backward
+        if _engine_backward is None:  # imported once, on first use (the engine imports us)
+            from .autograd.engine import backward as _engine_backward
 
-        backward(
+        _engine_backward(
             (self,),
             None if gradient is None else (gradient,),
             retain_graph,
@@ -685,6 +687,9 @@ def _leaf_only_message(flag: bool) -> str:
 
 # the attributes that tie a tensor to others sharing its memory (see ``Tensor._base``)
 _MEMORY_LINKS = frozenset({"_view_of", "_storage_of", "_views"})
+
+
+_engine_backward = None
 
 
 def _init(tensor, array, requires_grad, grad_fn=None, output_nr=0):

@@ -183,107 +183,113 @@ def _run_backward(
         # topological order) without a separate pass to count dependencies.
         fast = not create_graph and capture is None and not observed
         # On a chain the next node is often the only one with gradients: the fast path then
-        # keeps it in ``follow`` and runs it next without going through the heap.
-        follow = None
+        # keeps it in ``follow`` (its gradient in ``follow_g``) and runs it next, without
+        # going through ``pending`` and the heap.
+        follow = follow_g = None
         while follow is not None or ready:
             if follow is not None:
-                node, follow = follow, None
+                node, g, follow = follow, follow_g, None
+                op = node.op
             else:
                 node = heappop(ready)[1]
-            grads = pending.pop(node)
-            op = node.op
-            if fast and op.n_outputs == 1 and node.hooks_free:
-                # the common case, written out: one output, no hooks, rules on arrays
+                grads = pending.pop(node)
+                op = node.op
+                if not (fast and op.n_outputs == 1 and node.hooks_free):
+                    # the general path: hooks, several outputs, create_graph, observers
+                    if node.pre_hooks or node.tensor_hooks:
+                        grads = _call_tensor_hooks(node, grads, create_graph)
+                    if capture is not None:
+                        for nr, g in enumerate(grads):
+                            for index in capture.get((node, nr), ()):
+                                captured[index] = None if g is None else _as_result(g, create_graph)
+                    if observed:
+                        input_grads = _apply_observed(node, grads, math, create_graph, anomaly, log)
+                    else:
+                        input_grads = _apply_rules(node, grads, math, create_graph)
+                    if not keep_graph and not node.freed:
+                        _free(node)
+                    for (next_node, nr), g in zip(node.next_functions, input_grads):
+                        if g is not None and next_node is not None:
+                            _receive(pending, ready, accumulators, next_node, nr, g)
+                    continue
                 g = grads[0]
                 if g is None:
                     continue
-                inputs = node.inputs
-                if inputs is None:
-                    raise RuntimeError(FREED_MESSAGE)
-                checks = node.saved_versions
-                if checks is not None:
-                    for i, expected in checks:
-                        if inputs[i]._version[0] != expected:
-                            _version_error(inputs[i], expected)
-                if node.out_version is not None:
-                    counter, expected = node.out_version
-                    if counter[0] != expected:
-                        _version_error_out(node, counter[0], expected)
-                if len(inputs) == 2:  # the commonest arities written out (no list building)
-                    a, b = inputs
-                    values = (
-                        a._data if isinstance(a, Tensor) else a,
-                        b._data if isinstance(b, Tensor) else b,
-                    )
-                elif len(inputs) == 1:
-                    a = inputs[0]
-                    values = (a._data if isinstance(a, Tensor) else a,)
-                else:
-                    values = [x._data if isinstance(x, Tensor) else x for x in inputs]
-                out = node.out
-                params = node.params
-                vjp = op.vjp
-                for i, (next_node, nr) in enumerate(node.next_functions):
-                    if next_node is None:
-                        continue
-                    gi = vjp[i](ArrayMath, g, *values, out, *params)
-                    if gi is None:
-                        continue
-                    # the gradient must have its input's shape and dtype
-                    if type(gi) is not np.ndarray:
-                        gi = np.asarray(gi)
-                    data = inputs[i]._data
-                    if gi.shape != data.shape:
-                        _shape_error(node, i, gi.shape, data.shape)
-                    if gi.dtype is not data.dtype and gi.dtype != data.dtype:
-                        gi = gi.astype(data.dtype)
-                    slots = pending.get(next_node)
-                    if slots is not None:
-                        current = slots[nr]
-                        slots[nr] = gi if current is None else current + gi
-                    elif (
-                        nr == 0
-                        and type(next_node) is not AccumulateGrad
-                        and (next_node.op.n_outputs == 1)
-                    ):
-                        pending[next_node] = [gi]
-                        if follow is None and not ready:
-                            follow = next_node
-                        else:
-                            heappush(ready, (-next_node.sequence_nr, next_node))
-                    else:
-                        _receive(pending, ready, accumulators, next_node, nr, gi)
-                if follow is not None and ready:
-                    heappush(ready, (-follow.sequence_nr, follow))  # not alone: back in order
-                    follow = None
-                if not keep_graph:
-                    # _free(node) for this path's nodes (one output, nothing packed by hooks)
-                    node.freed = True
-                    node.out = None
-                    if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
-                        node.inputs = None
-                    else:
-                        freed = list(inputs)
-                        for i, x in enumerate(freed):
-                            if isinstance(x, Tensor):
-                                freed[i] = _freed(x)
-                        node.inputs = tuple(freed)
-                continue
-            if node.pre_hooks or node.tensor_hooks:
-                grads = _call_tensor_hooks(node, grads, create_graph)
-            if capture is not None:
-                for nr, g in enumerate(grads):
-                    for index in capture.get((node, nr), ()):
-                        captured[index] = None if g is None else _as_result(g, create_graph)
-            if observed:
-                input_grads = _apply_observed(node, grads, math, create_graph, anomaly, log)
+            # the common case, written out: one output, no hooks, rules on arrays
+            inputs = node.inputs
+            if inputs is None:
+                raise RuntimeError(FREED_MESSAGE)
+            checks = node.saved_versions
+            if checks is not None:
+                for i, expected in checks:
+                    if inputs[i]._version[0] != expected:
+                        _version_error(inputs[i], expected)
+            if node.out_version is not None:
+                counter, expected = node.out_version
+                if counter[0] != expected:
+                    _version_error_out(node, counter[0], expected)
+            if len(inputs) == 2:  # the commonest arities written out (no list building)
+                a, b = inputs
+                values = (
+                    a._data if isinstance(a, Tensor) else a,
+                    b._data if isinstance(b, Tensor) else b,
+                )
+            elif len(inputs) == 1:
+                a = inputs[0]
+                values = (a._data if isinstance(a, Tensor) else a,)
             else:
-                input_grads = _apply_rules(node, grads, math, create_graph)
-            if not keep_graph and not node.freed:
-                _free(node)
-            for (next_node, nr), g in zip(node.next_functions, input_grads):
-                if g is not None and next_node is not None:
-                    _receive(pending, ready, accumulators, next_node, nr, g)
+                values = [x._data if isinstance(x, Tensor) else x for x in inputs]
+            out = node.out
+            params = node.params
+            vjp = op.vjp
+            for i, (next_node, nr) in enumerate(node.next_functions):
+                if next_node is None:
+                    continue
+                gi = vjp[i](ArrayMath, g, *values, out, *params)
+                if gi is None:
+                    continue
+                # the gradient must have its input's shape and dtype
+                if type(gi) is not np.ndarray:
+                    gi = np.asarray(gi)
+                data = inputs[i]._data
+                if gi.shape != data.shape:
+                    _shape_error(node, i, gi.shape, data.shape)
+                if gi.dtype is not data.dtype and gi.dtype != data.dtype:
+                    gi = gi.astype(data.dtype)
+                slots = pending.get(next_node)
+                if slots is not None:
+                    current = slots[nr]
+                    slots[nr] = gi if current is None else current + gi
+                elif next_node is follow:  # a second edge into the node followed (x * x)
+                    follow_g = follow_g + gi
+                elif (
+                    nr == 0
+                    and type(next_node) is not AccumulateGrad
+                    and next_node.op.n_outputs == 1
+                ):
+                    if follow is None and not ready and next_node.hooks_free:
+                        follow, follow_g = next_node, gi
+                    else:
+                        pending[next_node] = [gi]
+                        heappush(ready, (-next_node.sequence_nr, next_node))
+                else:
+                    _receive(pending, ready, accumulators, next_node, nr, gi)
+            if follow is not None and ready:  # not alone: back in order, through the heap
+                pending[follow] = [follow_g]
+                heappush(ready, (-follow.sequence_nr, follow))
+                follow = None
+            if not keep_graph:
+                # _free(node) for this path's nodes (one output, nothing packed by hooks)
+                node.freed = True
+                node.out = None
+                if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
+                    node.inputs = None
+                else:
+                    freed = list(inputs)
+                    for i, x in enumerate(freed):
+                        if isinstance(x, Tensor):
+                            freed[i] = _freed(x)
+                    node.inputs = tuple(freed)
         # leaves last: every gradient for them has arrived
         for node in accumulators:
             g = pending.pop(node)[0]
@@ -308,7 +314,7 @@ def _receive(pending, ready, accumulators, node, nr, g):
             accumulators.append(node)
             return
         # n_outputs is None for ops with a variable number of outputs (split): count them
-        slots = pending[node] = [None] * node.output_count()
+        slots = pending[node] = [None] * (node.op.n_outputs or node.output_count())
         heappush(ready, (-node.sequence_nr, node))
     current = slots[nr]
     slots[nr] = g if current is None else current + g
@@ -644,7 +650,7 @@ def _accumulate(node, g, create_graph, only_leaves):
         leaf._grad = Tensor._make(leaf._grad._data + g)
     else:
         grad_data = leaf._grad._data
-        if grad_data.shape != np.shape(g):
+        if grad_data.shape != (g.shape if type(g) is np.ndarray else np.shape(g)):
             raise RuntimeError("gradient shape does not match the accumulated .grad shape")
         np.add(grad_data, g, out=grad_data, casting="unsafe")
         leaf._grad._version[0] += 1
