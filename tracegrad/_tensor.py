@@ -133,8 +133,14 @@ class Tensor:
     @staticmethod
     def _make(array: np.ndarray, requires_grad: bool = False, grad_fn=None, output_nr=0):
         """Wrap an ndarray without copying (internal fast constructor)."""
-        tensor = object.__new__(Tensor)
-        _init(tensor, array, requires_grad, grad_fn, output_nr)
+        tensor = _new_object(Tensor)  # _init's body, written out: this runs for most tensors
+        tensor._data = array
+        tensor.dtype = dtypes._FROM_NUMPY[array.dtype]
+        tensor._requires_grad = requires_grad
+        tensor.grad_fn = grad_fn
+        tensor._output_nr = output_nr
+        tensor._grad = None
+        tensor._version = [0]
         return tensor
 
     # ----------------------------------------------------------------- views
@@ -690,6 +696,7 @@ _MEMORY_LINKS = frozenset({"_view_of", "_storage_of", "_views"})
 
 
 _engine_backward = None
+_new_object = object.__new__
 
 
 def _init(tensor, array, requires_grad, grad_fn=None, output_nr=0):

@@ -32,6 +32,7 @@ from ..ops._registry import ArrayMath, TensorMath, apply
 from . import grad_mode
 from .forward_ad import _state as _forward_level
 from .forward_ad import tangent_of
+from .function import _CUSTOM_OP
 from .graph import FREED_MESSAGE, AccumulateGrad, anomaly_state, edge_of
 
 # explain_log[0]: the active ``autograd.explain`` log (set by explain.py), else None
@@ -195,6 +196,15 @@ def _run_backward(
                 grads = pending.pop(node)
                 op = node.op
                 if not (fast and op.n_outputs == 1 and node.hooks_free):
+                    if fast and op is _CUSTOM_OP and node.hooks_free:
+                        # a custom Function's node (the general path's steps, fewer checks)
+                        input_grads = node.run_backward(grads, False)
+                        if not keep_graph:
+                            node.release()
+                        for (next_node, nr), g in zip(node.next_functions, input_grads):
+                            if g is not None and next_node is not None:
+                                _receive(pending, ready, accumulators, next_node, nr, g)
+                        continue
                     # the general path: hooks, several outputs, create_graph, observers
                     if node.pre_hooks or node.tensor_hooks:
                         grads = _call_tensor_hooks(node, grads, create_graph)

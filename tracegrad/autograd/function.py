@@ -27,7 +27,19 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import forward_ad, grad_mode
-from .graph import FREED_MESSAGE, Node, edge_of
+from .graph import (
+    FREED_MESSAGE,
+    Node,
+    accumulator_of,
+    next_sequence_nr,
+    on_record,
+    record_extras,
+)
+
+_new_object = object.__new__
+_make = Tensor._make
+_next_sequence_nr = next_sequence_nr
+_NO_EDGE = (None, 0)
 
 
 class FunctionCtx:
@@ -98,16 +110,19 @@ class BackwardCFunction(FunctionCtx, Node):
         """Call the user's ``backward`` and check what it returns."""
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        tensors = []
-        for g, (shape, dtype) in zip(grads, self._outputs_meta, strict=True):
-            if g is None:
-                if self._materialize_grads:
-                    g = Tensor._make(np.zeros(shape, dtype))
-            elif type(g) is np.ndarray:
-                g = Tensor._make(g)
-            elif not isinstance(g, Tensor):
-                g = Tensor._make(np.asarray(g))
-            tensors.append(g)
+        if len(grads) == 1 and type(grads[0]) is np.ndarray:
+            tensors = (_make(grads[0]),)  # the common case: one output with a gradient
+        else:
+            tensors = []
+            for g, (shape, dtype) in zip(grads, self._outputs_meta, strict=True):
+                if g is None:
+                    if self._materialize_grads:
+                        g = _make(np.zeros(shape, dtype))
+                elif type(g) is np.ndarray:
+                    g = _make(g)
+                elif not isinstance(g, Tensor):
+                    g = _make(np.asarray(g))
+                tensors.append(g)
         enabled = grad_mode._state[0]
         grad_mode._state[0] = create_graph  # the user's backward records only if asked
         try:
@@ -125,6 +140,15 @@ class BackwardCFunction(FunctionCtx, Node):
                     f"function {self.name()} returned an incorrect number of gradients "
                     f"(expected {expected}, got {len(results)})"
                 )
+        if expected == 1:  # the common case: one input, its gradient checked inline
+            g = results[0]
+            if (
+                type(g) is Tensor
+                and self.next_functions[0][0] is not None
+                and g._data.shape == self._inputs_meta[0][0]
+                and g.dtype is self._inputs_meta[0][1]
+            ):
+                return [g if create_graph else g._data]
         checked = []
         for i, (g, (next_node, _), meta) in enumerate(
             zip(results, self.next_functions, self._inputs_meta, strict=True)
@@ -232,9 +256,33 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and record the node whose backward is ``backward``."""
-        ctx = cls._backward_cls()
-        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        ctx.needs_input_grad = needs
+        ctx = _new_object(cls._backward_cls)  # the node (BackwardCFunction.__init__ inline)
+        ctx.op = _CUSTOM_OP
+        ctx.inputs = ctx.out = ctx.saved_versions = ctx.out_version = None
+        ctx.params = ()
+        ctx.sequence_nr = _next_sequence_nr()
+        ctx.freed = False
+        if record_extras[0]:
+            on_record(ctx)
+        # one pass over the arguments (a loop, not comprehensions: this runs per call)
+        needs, edges, inputs_meta = [], [], []
+        for a in args:
+            if isinstance(a, Tensor):
+                inputs_meta.append((a._data.shape, a.dtype))
+                if a._requires_grad:
+                    needs.append(True)
+                    fn = a.grad_fn
+                    if fn is not None:
+                        edges.append((fn, a._output_nr))
+                    else:
+                        edges.append((a._accumulator or accumulator_of(a), 0))
+                    continue
+            else:
+                inputs_meta.append(None)
+            needs.append(False)
+            edges.append(_NO_EDGE)
+        needs = ctx.needs_input_grad = tuple(needs)
+        ctx.next_functions = ()
         tangents = None
         if forward_ad._state[0] >= 0:
             tangents = [forward_ad.tangent_of(a) for a in args]
@@ -260,21 +308,18 @@ class Function(metaclass=FunctionMeta):
             return outputs
         single = not isinstance(outputs, tuple)
         output_tuple = (outputs,) if single else outputs
-        ctx.next_functions = tuple(
-            [edge_of(a) if need else (None, 0) for a, need in zip(args, needs, strict=True)]
-        )
-        ctx._inputs_meta = tuple(
-            [(a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args]
-        )
-        ctx._outputs_meta = tuple(
-            [
-                (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
-                for o in output_tuple
-            ]
-        )
+        ctx.next_functions = tuple(edges)
+        ctx._inputs_meta = tuple(inputs_meta)
+        outputs_meta = []
+        for o in output_tuple:
+            outputs_meta.append(
+                (o._data.shape, o._data.dtype) if isinstance(o, Tensor) else _NUMBER_META
+            )
+        ctx._outputs_meta = tuple(outputs_meta)
         ctx.inputs = ()
-        results = [_connect(ctx, i, output, args) for i, output in enumerate(output_tuple)]
-        return results[0] if single else tuple(results)
+        if single:
+            return _connect(ctx, 0, outputs, args)
+        return tuple([_connect(ctx, i, output, args) for i, output in enumerate(output_tuple)])
 
     @classmethod
     def jvp(cls, ctx, *grad_inputs):
@@ -316,19 +361,29 @@ def _attach_jvp(cls, ctx, outputs, tangents):
             forward_ad.attach(output, tangent)
 
 
+_NUMBER_META = ((), np.float32)  # what backward materialises for a non-tensor output
+
+
+def _is_one_of(x, values) -> bool:
+    """``x`` is (identically) one of ``values``."""
+    for value in values:
+        if x is value:
+            return True
+    return False
+
+
 def _connect(ctx, index, output, args):
     """Make ``output`` the ``index``-th output of the node ``ctx`` (if differentiable)."""
     if not isinstance(output, Tensor) or not output.dtype.is_floating_point:
         return output
-    if ctx._non_differentiable and any(output is t for t in ctx._non_differentiable):
+    if ctx._non_differentiable and _is_one_of(output, ctx._non_differentiable):
         return output
-    dirty = ctx._dirty and any(output is t for t in ctx._dirty)
-    if dirty:
+    if ctx._dirty and _is_one_of(output, ctx._dirty):
         if output.grad_fn is None and output._requires_grad:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
             )
-    elif any(output is a for a in args):
+    elif _is_one_of(output, args):
         # an input returned as it is: the output is a new tensor sharing its memory
         shared = Tensor._make(output._data)
         shared._version = output._version
