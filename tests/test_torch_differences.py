@@ -389,3 +389,37 @@ def test_setitem_node_name_and_gradient_match_torch(name):
     assert our_name == their_name
     _assert_same_values(our_y, their_y)
     _assert_same_values(our_grad, their_grad)
+
+
+# torch's max/min/clamp family returns the input on a tie, NumPy's np.maximum/np.minimum the
+# second operand: the same numbers, but relu(-0.) printed "0." instead of torch's "-0.".
+SIGNED_ZERO_CASES = {
+    "relu": lambda m, t: m.relu(t),
+    "clamp min 0": lambda m, t: m.clamp(t, min=0),
+    "clamp min -0.": lambda m, t: m.clamp(t, min=-0.0),
+    "clamp max 0": lambda m, t: m.clamp(t, max=0),
+    "clamp both": lambda m, t: m.clamp(t, -0.0, 0.0),
+    "clamp_min": lambda m, t: m.clamp_min(t, 0),
+    "clamp_max": lambda m, t: m.clamp_max(t, 0.0),
+    "clamp tensor bounds": lambda m, t: m.clamp(t, m.zeros(6), m.ones(6)),
+    "clamp_min tensor": lambda m, t: m.clamp_min(t, m.zeros(6)),
+    "hardtanh": lambda m, t: m.nn.functional.hardtanh(t, 0.0, 1.0),
+    "relu6": lambda m, t: m.nn.functional.relu6(t),
+    "elu": lambda m, t: m.nn.functional.elu(t),
+    "celu": lambda m, t: m.nn.functional.celu(t),
+    "maximum": lambda m, t: m.maximum(t, m.zeros(6)),
+    "maximum reflected": lambda m, t: m.maximum(m.zeros(6), t),
+    "minimum": lambda m, t: m.minimum(t, m.zeros(6)),
+    "fmax": lambda m, t: m.fmax(t, m.zeros(6)),
+    "fmin": lambda m, t: m.fmin(t, m.zeros(6)),
+    "add -0.": lambda m, t: t + (-0.0),
+    "mul 0.": lambda m, t: t * 0.0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_ZERO_CASES))
+def test_signed_zeros_and_nan_like_torch(name):
+    values = np.array([-1.0, -0.0, 0.0, 0.5, 7.0, np.nan], dtype=np.float32)
+    ours, theirs = _both(lambda m: SIGNED_ZERO_CASES[name](m, m.from_numpy(values.copy())))
+    assert ours.numpy().tobytes() == theirs.numpy().tobytes(), (ours, theirs)
+    assert repr(ours) == repr(theirs)

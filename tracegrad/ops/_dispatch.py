@@ -16,6 +16,7 @@ from ._registry import apply, apply_one
 _FLOAT32 = np.dtype(np.float32)
 _FLOAT16 = np.dtype(np.float16)
 _NUMBER_TYPES = (int, float, bool, np.number, np.bool_)
+_PLAIN = (dtypes.float32, dtypes.float64)
 
 
 def common_dtype(a, b) -> dtypes.dtype:
@@ -78,18 +79,19 @@ def constant_array(value, dtype):
     """
     key = (value, dtype)
     array = _CONSTANTS.get(key)
-    if array is None:
-        try:
-            with np.errstate(over="ignore"):  # 1e300 in float32 is inf, silently as in torch
-                array = np.array(value, dtype=dtype)
-        except OverflowError:  # an int beyond the dtype: leave it to the op's own path
-            return value
-        array.flags.writeable = False
-        if type(value) is float and (value == 0 or value != value):
-            return array  # 0.0 and -0.0 are equal keys; NaN is never found again
-        if len(_CONSTANTS) >= 4096:
-            _CONSTANTS.clear()
-        _CONSTANTS[key] = array
+    if array is not None and (value or type(value) is int):
+        return array  # (a float ±0.0 equals the int 0's key: it is made afresh below)
+    try:
+        with np.errstate(over="ignore"):  # 1e300 in float32 is inf, silently as in torch
+            array = np.array(value, dtype=dtype)
+    except OverflowError:  # an int beyond the dtype: leave it to the op's own path
+        return value
+    array.flags.writeable = False
+    if isinstance(value, float) and (value == 0 or value != value):
+        return array  # 0.0 and -0.0 are equal keys; NaN is never found again
+    if len(_CONSTANTS) >= 4096:
+        _CONSTANTS.clear()
+    _CONSTANTS[key] = array
     return array
 
 
@@ -123,6 +125,13 @@ def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
             if op.scalar_as_array and (not params or params[0] == 1):
                 b = constant_array(b, a._data.dtype)
             return apply_one(op, a, b, params)
+    if type(b) is Tensor and type(a) is Tensor and a.dtype is b.dtype and a.dtype in _PLAIN:
+        # two tensors of one float dtype (y_pred - y): nothing to promote or convert
+        try:
+            return apply(op, (a, b), params, (a._data, b._data))
+        except ValueError:
+            check_broadcast(a, b)
+            raise
     if isinstance(a, _NUMPY_OPERANDS) or isinstance(b, _NUMPY_OPERANDS):
         a, b = _from_numpy(a), _from_numpy(b)
     try:

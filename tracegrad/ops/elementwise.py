@@ -38,6 +38,11 @@ def _unary_op(name, grad_fn, forward, rule, sample=X, extra_samples=()):
     )
 
 
+# _TIES: torch's maximum/minimum/clamp/relu return their *first* operand (the input) when
+# the two compare equal, NumPy's np.maximum/np.minimum the *second*; the two differ only on
+# signed zeros (relu(-0.) is -0. in torch). So the input goes second in every np.maximum /
+# np.minimum below: same values, same signs of zero as torch.
+
 # d eˣ = eˣ dx
 EXP = _unary_op(
     "exp", "ExpBackward0", silent(lambda xp, a: np.exp(a)), lambda m, g, a, out: g * out
@@ -146,7 +151,8 @@ SIGMOID = _unary_op(
 RELU = _unary_op(
     "relu",
     "ReluBackward0",
-    lambda xp, a: np.maximum(a, constant_array(0, a.dtype)),  # (a 0-d 0: faster than 0)
+    # (0 first: on a tie NumPy returns the second operand, torch the input: relu(-0.) = -0.)
+    lambda xp, a: np.maximum(constant_array(0, a.dtype), a),
     lambda m, g, a, out: m.where(out > 0, g, 0 * g),
     Arg((3, 4), values=[[-1.5, -0.5, 0.5, 1.5]] * 3),
 )
@@ -205,9 +211,9 @@ CLAMP = Op(
 
 def _clamp_numbers(a, low, high):
     if low is not None:
-        a = np.maximum(a, np.asarray(low, dtype=a.dtype))
+        a = np.maximum(constant_array(low, a.dtype), a)  # bound first: see _TIES
     if high is not None:
-        a = np.minimum(a, np.asarray(high, dtype=a.dtype))
+        a = np.minimum(constant_array(high, a.dtype), a)
     return a
 
 
@@ -245,9 +251,9 @@ CLAMP_TENSOR = Op(
 
 def _clamp_arrays(a, low, high):
     if low is not None:
-        a = np.maximum(a, low)
+        a = np.maximum(low, a)  # bound first: see _TIES
     if high is not None:
-        a = np.minimum(a, high)
+        a = np.minimum(high, a)
     return a
 
 
@@ -277,7 +283,7 @@ def _clamp_tensor_jvp(m, tangents, a, low, high):
 MAXIMUM = Op(
     "maximum",
     "MaximumBackward0",
-    forward=lambda xp, a, b: np.maximum(a, b),
+    forward=lambda xp, a, b: np.maximum(b, a),  # b first: see _TIES
     vjp=(
         lambda m, g, a, b, out: m.sum_to(m.where(a > b, g, m.where(a == b, g / 2, 0 * g)), a.shape),
         lambda m, g, a, b, out: m.sum_to(m.where(b > a, g, m.where(a == b, g / 2, 0 * g)), b.shape),
@@ -289,7 +295,7 @@ MAXIMUM = Op(
 MINIMUM = Op(
     "minimum",
     "MinimumBackward0",
-    forward=lambda xp, a, b: np.minimum(a, b),
+    forward=lambda xp, a, b: np.minimum(b, a),
     vjp=(
         lambda m, g, a, b, out: m.sum_to(m.where(a < b, g, m.where(a == b, g / 2, 0 * g)), a.shape),
         lambda m, g, a, b, out: m.sum_to(m.where(b < a, g, m.where(a == b, g / 2, 0 * g)), b.shape),
@@ -463,7 +469,7 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - torch's names
         input = input.to(dtypes.get_default_dtype())
     if data.dtype == np.float16:
         return _finish(unary(CLAMP, input, (min, max)), out)
-    return _finish(apply(CLAMP, (input,), (min, max)), out)
+    return _finish(apply_one(CLAMP, input, None, (min, max)), out)
 
 
 clip = clamp
@@ -822,7 +828,7 @@ NAN_TO_NUM = Op(
 CLAMP_MIN = Op(
     "clamp_min",
     "ClampMinBackward0",
-    forward=lambda xp, a, low: np.maximum(a, np.asarray(low, dtype=a.dtype)),
+    forward=lambda xp, a, low: np.maximum(constant_array(low, a.dtype), a),  # see _TIES
     vjp=(lambda m, g, a, out, low: m.where(a >= low, g, 0 * g),),
     jvp="elementwise",
     samples=[
@@ -833,7 +839,7 @@ CLAMP_MIN = Op(
 CLAMP_MAX = Op(
     "clamp_max",
     "ClampMaxBackward0",
-    forward=lambda xp, a, high: np.minimum(a, np.asarray(high, dtype=a.dtype)),
+    forward=lambda xp, a, high: np.minimum(constant_array(high, a.dtype), a),
     vjp=(lambda m, g, a, out, high: m.where(a <= high, g, 0 * g),),
     jvp="elementwise",
     samples=[
@@ -845,7 +851,7 @@ CLAMP_MAX = Op(
 CLAMP_MIN_TENSOR = Op(
     "clamp_min_tensor",
     "ClampMinBackward1",
-    forward=lambda xp, a, low: np.maximum(a, low),
+    forward=lambda xp, a, low: np.maximum(low, a),  # see _TIES
     vjp=(
         lambda m, g, a, low, out: m.sum_to(m.where(a >= low, g, 0 * g), a.shape),
         lambda m, g, a, low, out: m.sum_to(m.where(a < low, g, 0 * g), low.shape),
@@ -857,7 +863,7 @@ CLAMP_MIN_TENSOR = Op(
 CLAMP_MAX_TENSOR = Op(
     "clamp_max_tensor",
     "ClampMaxBackward1",
-    forward=lambda xp, a, high: np.minimum(a, high),
+    forward=lambda xp, a, high: np.minimum(high, a),
     vjp=(
         lambda m, g, a, high, out: m.sum_to(m.where(a <= high, g, 0 * g), a.shape),
         lambda m, g, a, high, out: m.sum_to(m.where(a > high, g, 0 * g), high.shape),
@@ -934,7 +940,7 @@ XLOGY = Op(
 FMAX = Op(
     "fmax",
     "FmaxBackward0",
-    forward=lambda xp, a, b: np.fmax(a, b),
+    forward=lambda xp, a, b: np.fmax(b, a),  # b first: see _TIES
     vjp=(
         lambda m, g, a, b, out: m.sum_to(m.where((a >= b) | (b != b), g, 0 * g), a.shape),
         lambda m, g, a, b, out: m.sum_to(m.where((a >= b) | (b != b), 0 * g, g), b.shape),
@@ -945,7 +951,7 @@ FMAX = Op(
 FMIN = Op(
     "fmin",
     "FminBackward0",
-    forward=lambda xp, a, b: np.fmin(a, b),
+    forward=lambda xp, a, b: np.fmin(b, a),
     vjp=(
         lambda m, g, a, b, out: m.sum_to(m.where((a <= b) | (b != b), g, 0 * g), a.shape),
         lambda m, g, a, b, out: m.sum_to(m.where((a <= b) | (b != b), 0 * g, g), b.shape),

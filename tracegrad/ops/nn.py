@@ -99,7 +99,7 @@ LEAKY_RELU_ = Op(
 
 def _elu_forward(xp, a, alpha):
     with np.errstate(over="ignore"):
-        return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))
+        return np.where(a > 0, a, alpha * np.expm1(np.minimum(0, a)))  # (input 2nd: -0.)
 
 
 # elu(x) = x for x > 0, α(eˣ − 1) otherwise: d = 1 or α eˣ
@@ -230,7 +230,7 @@ SOFTPLUS = Op(
 HARDTANH = Op(
     "hardtanh",
     "HardtanhBackward0",
-    forward=lambda xp, a, low, high: np.minimum(np.maximum(a, low), high),
+    forward=lambda xp, a, low, high: np.minimum(high, np.maximum(low, a)),  # input 2nd: -0.
     vjp=(lambda m, g, a, out, low, high: m.where((a > low) & (a < high), g, 0 * g),),
     jvp="elementwise",
     samples=_samples(
@@ -1013,7 +1013,7 @@ SELU_ = Op(
 
 def _celu_forward(xp, a, alpha):
     with np.errstate(over="ignore"):
-        return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0) / alpha))
+        return np.where(a > 0, a, alpha * np.expm1(np.minimum(0, a) / alpha))
 
 
 # celu(x) = x for x > 0, α(e^(x/α) − 1) otherwise: d = 1 or e^(x/α)
