@@ -92,9 +92,7 @@ class Tensor:
         "_data",
         "dtype",
         "grad_fn",
-        "_output_nr",
         "_requires_grad",
-        "_grad",
         "_version",
         "__weakref__",
         "__dict__",
@@ -104,6 +102,8 @@ class Tensor:
     # when set, so that creating a tensor (on every op's path) assigns only the slots
     _hooks = None
     _retains_grad = False
+    _grad = None  # set on leaves that received a gradient
+    _output_nr = 0  # which output of its grad_fn (set for the outputs after the first)
     _accumulator = None
     _post_accumulate_hooks = None
 
@@ -138,8 +138,8 @@ class Tensor:
         tensor.dtype = dtypes._FROM_NUMPY[array.dtype]
         tensor._requires_grad = requires_grad
         tensor.grad_fn = grad_fn
-        tensor._output_nr = output_nr
-        tensor._grad = None
+        if output_nr:
+            tensor._output_nr = output_nr
         tensor._version = [0]
         return tensor
 

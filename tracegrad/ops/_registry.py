@@ -235,8 +235,6 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     result = _new_tensor(Tensor)
     result._data = out
     result.dtype = _DTYPE_OF[out.dtype]
-    result._grad = None
-    result._output_nr = 0
     version = result._version = [0]
     result.grad_fn = None
     result._requires_grad = False
@@ -286,8 +284,6 @@ def apply_one(op: Op, x: Tensor, constant=None, params: tuple = ()):
     result = _new_tensor(Tensor)
     result._data = out
     result.dtype = _DTYPE_OF[out.dtype]
-    result._grad = None
-    result._output_nr = 0
     version = result._version = [0]
     if x._requires_grad and _grad_enabled[0] and op.differentiable:
         fn = x.grad_fn
