@@ -25,18 +25,16 @@ next_sequence_nr = _sequence.__next__
 
 # Switches for recording. ``anomaly_state``: [enabled, check_nan] (set by
 # ``anomaly_mode``); ``saved_hooks_stack``: the (pack, unpack) pairs of the active
-# ``saved_tensors_hooks``; ``record_extras[0]``: True while either is on. Creating a node
-# is on every op's path, so instead of checking a flag there, turning them on swaps in a
-# ``Node.__init__`` that does the extra work: while they are off nothing is slower.
+# ``saved_tensors_hooks``; ``record_extras[0]``: True while either is on, read once per
+# node made (``ops._registry`` and ``Function.apply`` make nodes without ``__init__``,
+# which is on every op's path) to call ``on_record``.
 anomaly_state = [False, True]
 saved_hooks_stack: list = []
 record_extras = [False]
 
 
 def _update_record_extras() -> None:
-    on = bool(anomaly_state[0] or saved_hooks_stack)
-    record_extras[0] = on
-    Node.__init__ = Node._init_recording if on else Node._init_plain
+    record_extras[0] = bool(anomaly_state[0] or saved_hooks_stack)
 
 
 FREED_MESSAGE = (
@@ -93,13 +91,8 @@ class Node:
         self.sequence_nr = next(_sequence)
         self.out_version = None
         self.freed = False
-
-    _init_plain = __init__
-
-    def _init_recording(self, op, inputs, out, params, next_functions, saved_versions):
-        # Node.__init__ while anomaly mode or saved-tensor hooks are on
-        Node._init_plain(self, op, inputs, out, params, next_functions, saved_versions)
-        on_record(self)
+        if record_extras[0]:
+            on_record(self)
 
     @property
     def metadata(self) -> dict:
