@@ -361,6 +361,8 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def _reduction(reduction, size_average=None, reduce=None) -> str:
     """The reduction string, from ``reduction`` or the legacy ``size_average``/``reduce``."""
+    if size_average is None and reduce is None and reduction in _REDUCTIONS:
+        return reduction  # the common case, first
     if size_average is not None or reduce is not None:
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
@@ -638,8 +640,8 @@ def cross_entropy(
     _check_tensor("cross_entropy_loss", input)
     _check_tensor("cross_entropy_loss", target, "target", 2)
     reduction = _reduction(reduction, size_average, reduce)
-    class_dim = 0 if input.dim() == 1 else 1
-    if input.shape == target.shape:
+    class_dim = 0 if input._data.ndim == 1 else 1
+    if input._data.shape == target._data.shape:
         if not target.dtype.is_floating_point:
             raise RuntimeError(
                 "Expected floating point type for target with class probabilities, got "
