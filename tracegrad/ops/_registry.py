@@ -274,10 +274,10 @@ def apply_one(op: Op, x: Tensor, constant=None, params: tuple = ()):
     most ops of a training step, so each saved line counts)."""
     data = x._data
     if constant is None:
-        out = op.forward(np, data, *params)
+        out = op.forward(np, data, *params) if params else op.forward(np, data)
         inputs = (x,)
     else:
-        out = op.forward(np, data, constant, *params)
+        out = op.forward(np, data, constant, *params) if params else op.forward(np, data, constant)
         inputs = (x, constant)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
