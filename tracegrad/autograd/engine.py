@@ -229,7 +229,7 @@ def _run_backward(
             inputs = node.inputs
             if inputs is None:
                 raise RuntimeError(FREED_MESSAGE)
-            checks = node.saved_versions
+            checks = node.saved_versions  # _check_versions, written out (hot path)
             if checks is not None:
                 for i, expected in checks:
                     if inputs[i]._version[0] != expected:

@@ -239,24 +239,9 @@ def apply(op: Op, inputs: tuple, params: tuple = (), arrays: tuple | None = None
     result.grad_fn = None
     result._requires_grad = False
     if _grad_enabled[0] and op.differentiable:
-        # _record written out (it runs for every recorded op): the edges, and whether any
-        # input needs a gradient (mask bit i: input i does)
-        edges = []
-        mask = 0
-        bit = 1
-        for x in inputs:
-            if isinstance(x, Tensor) and x._requires_grad:
-                node = x.grad_fn
-                if node is not None:
-                    edges.append((node, x._output_nr))
-                else:
-                    edges.append((x._accumulator or graph_module.accumulator_of(x), 0))
-                mask |= bit
-            else:
-                edges.append(_NO_EDGE)
-            bit <<= 1
-        if mask:
-            result.grad_fn = _new_node_of(op, inputs, out, params, edges, mask, version)
+        node = _record(op, inputs, params, out, version)
+        if node is not None:
+            result.grad_fn = node
             result._requires_grad = True
     if _forward_level[0] >= 0:
         forward_ad.propagate(op, inputs, params, result)
@@ -344,7 +329,7 @@ def _record(op, inputs, params, out, out_counter=None):
     """The graph node of one op application, or ``None`` when no input needs a gradient.
 
     ``out_counter``: the output's version counter (``None`` for multi-output ops, whose
-    caller sets ``out_version`` once the outputs exist). ``apply`` has this loop inline.
+    caller sets ``out_version`` once the outputs exist).
     """
     edges = []
     mask = 0
