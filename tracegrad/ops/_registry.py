@@ -518,10 +518,11 @@ class ArrayMath:
                     shape = [1] * ndim
                     shape[d] = n
                     positions = np.arange(n).reshape(shape)
-                    positions.flags.writeable = False
-                    if len(_POSITIONS) >= 256:
-                        _POSITIONS.clear()
-                    _POSITIONS[n, d, ndim] = positions
+                    if n <= 4096:  # small grids only: the cache stays under a few MB
+                        positions.flags.writeable = False
+                        if len(_POSITIONS) >= 256:
+                            _POSITIONS.clear()
+                        _POSITIONS[n, d, ndim] = positions
                 key.append(positions)
         return tuple(key)
 
