@@ -17,7 +17,7 @@ import numpy as np
 from . import _dtype as dtypes
 from ._device import check_device
 from ._generator import _fma32, _fma64
-from ._tensor import _LEGACY_NAMES, Tensor
+from ._tensor import _LEGACY_NAMES, Tensor, type_name
 
 
 def _finish(array: np.ndarray, requires_grad: bool, out=None, name: str = "") -> Tensor:
@@ -37,7 +37,7 @@ def _finish(array: np.ndarray, requires_grad: bool, out=None, name: str = "") ->
 
 def _write_out(array: np.ndarray, out, name: str) -> Tensor:
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
     if out._requires_grad:
         raise RuntimeError(
             f"aten::{name}(): functions with out=... arguments don't support automatic "
@@ -168,7 +168,7 @@ def _raise_ragged(data, target: dtypes.dtype) -> None:
         if dim == len(sizes):
             if _is_sequence(item):
                 if target.is_floating_point:
-                    raise TypeError(f"must be real number, not {type(item).__name__}")
+                    raise TypeError(f"must be real number, not {type_name(item)}")
                 raise TypeError(
                     f"'{type(item).__name__}' object cannot be interpreted as an integer"
                 )
@@ -387,7 +387,7 @@ def _fill_array(shape, fill_value, target: dtypes.dtype, name: str) -> np.ndarra
     if not isinstance(fill_value, int | float | np.number | np.bool_):
         raise TypeError(
             f"{name}(): argument 'fill_value' (position 2) must be Number, "
-            f"not {type(fill_value).__name__}"
+            f"not {type_name(fill_value)}"
         )
     if target._category == dtypes.INT and not isinstance(fill_value, builtins.bool | np.bool_):
         _check_range(np.array([fill_value]), target, cpp_name=True)
@@ -401,7 +401,7 @@ def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=F
     dtype = _dtype_or_out(dtype, out)
     if not isinstance(size, Sequence | np.ndarray):
         raise TypeError(
-            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+            f"full(): argument 'size' (position 1) must be tuple of ints, not {type_name(size)}"
         )
     if isinstance(fill_value, Tensor):
         target = fill_value.dtype
@@ -420,7 +420,7 @@ _NUMBERS = (int, float, np.number, np.bool_)
 def _like(input, dtype, name):
     if not isinstance(input, Tensor):
         raise TypeError(
-            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type_name(input)}"
         )
     return input.dtype if dtype is None else dtypes.to_dtype(dtype)
 
@@ -472,7 +472,7 @@ def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False) ->
         ):
             raise TypeError(
                 f"eye(): argument '{name}' (position {position}) must be int, "
-                f"not {type(value).__name__}"
+                f"not {type_name(value)}"
             )
         if value is not None and value < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
@@ -630,7 +630,7 @@ def range(
 
 def _check_steps(steps) -> int:
     if isinstance(steps, builtins.bool) or not isinstance(steps, int | np.integer):
-        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type_name(steps)}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     return int(steps)

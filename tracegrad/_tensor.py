@@ -298,8 +298,9 @@ class Tensor:
                 )
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: expected {list(self.shape)}"
-                    f", got {list(value.shape)}"
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
                 )
         self._grad = value
 
@@ -368,8 +369,12 @@ class Tensor:
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
 
-    def untyped_storage(self):
-        return self._data.base if self._data.base is not None else self._data
+    def untyped_storage(self) -> UntypedStorage:
+        """The bytes this tensor's memory lives in (shared by all its views)."""
+        data = self._storage_owner()._data
+        while isinstance(data.base, np.ndarray):  # the array that owns the memory
+            data = data.base
+        return UntypedStorage(data)
 
     # ----------------------------------------------------------------- conversions
 
@@ -693,6 +698,44 @@ def _leaf_only_message(flag: bool) -> str:
 
 # the attributes that tie a tensor to others sharing its memory (see ``Tensor._base``)
 _MEMORY_LINKS = frozenset({"_view_of", "_storage_of", "_views"})
+
+
+class UntypedStorage:
+    """The memory under a tensor and its views, as ``torch.UntypedStorage``: a byte count
+    and an address (``data_ptr``) shared by every view of the same memory."""
+
+    device = "cpu"
+
+    def __init__(self, array: np.ndarray):
+        self._array = array
+
+    def data_ptr(self) -> int:
+        return self._array.__array_interface__["data"][0]
+
+    def nbytes(self) -> int:
+        return self._array.nbytes
+
+    def size(self) -> int:
+        return self._array.nbytes
+
+    __len__ = size
+
+    def element_size(self) -> int:
+        return 1
+
+    def tolist(self) -> list:
+        return list(np.frombuffer(self._array.tobytes(), dtype=np.uint8))
+
+    def __repr__(self) -> str:
+        body = "".join(f" {int(b)}\n" for b in self.tolist())
+        return f"{body}[torch.storage.UntypedStorage(device=cpu) of size {self.nbytes()}]"
+
+
+def type_name(value) -> str:
+    """The type of ``value`` as torch's argument errors name it: NumPy's types with their
+    module (``numpy.ndarray``, ``numpy.float64``), others by their bare name (``list``)."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
 
 
 _engine_backward = None

@@ -26,7 +26,7 @@ from .ops.matrix_functions import (
     matrix_rank,
     multi_dot,
     pinv,
-    slogdet,
+    linalg_slogdet as slogdet,
     solve,
     svdvals,
 )

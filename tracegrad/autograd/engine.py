@@ -88,7 +88,7 @@ def grad(
         roots, root_grads, retain_graph, create_graph, capture=capture, n_capture=len(inputs)
     )
     out = []
-    for t, g in zip(inputs, results, strict=True):
+    for index, (t, g) in enumerate(zip(inputs, results, strict=True)):
         if g is None:
             if materialize_grads:
                 from .. import ops
@@ -96,8 +96,8 @@ def grad(
                 g = ops.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {index} appears to not have been "
+                    "used in the graph. Set allow_unused=True if this is the desired behavior."
                 )
         out.append(g)
     return tuple(out)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .. import ops
-from .._tensor import Size, Tensor
+from .._tensor import Size, Tensor, type_name
 from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
@@ -96,7 +96,7 @@ def _check_tensor(name, value, argument="input", position=1) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(
             f"{name}(): argument '{argument}' (position {position}) must be Tensor, not "
-            f"{type(value).__name__}"
+            f"{type_name(value)}"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor
+from .._tensor import Tensor, type_name
 from ._registry import apply, apply_one
 
 _FLOAT32 = np.dtype(np.float32)
@@ -62,7 +62,9 @@ def _from_numpy(x):
     if isinstance(x, np.ndarray):
         from .._creation import tensor
 
-        return tensor(x)
+        converted = tensor(x)
+        converted.__dict__["_from_ndarray"] = True  # (read by _numpy_operands)
+        return converted
     return x
 
 
@@ -93,6 +95,21 @@ def constant_array(value, dtype):
         _CONSTANTS.clear()
     _CONSTANTS[key] = array
     return array
+
+
+def _numpy_operands(a, b):
+    """Both operands as tracegrad values when one is a NumPy scalar or array.
+
+    torch takes a NumPy scalar as a Python number, but hands ``tensor + ndarray`` to NumPy
+    (the array's ``__radd__``), so the result has NumPy's dtype for the two arrays (a
+    float32 tensor plus a 0-d float64 array is float64): the tensor is cast to it first.
+    """
+    a, b = _from_numpy(a), _from_numpy(b)
+    arrays = [x for x in (a, b) if isinstance(x, Tensor) and x.__dict__.get("_from_ndarray")]
+    if arrays and isinstance(a, Tensor) and isinstance(b, Tensor):
+        target = dtypes.from_numpy_dtype(np.result_type(a._data.dtype, b._data.dtype))
+        a, b = (x if x.dtype is target else x.to(target) for x in (a, b))
+    return a, b
 
 
 def to_array(x, target: dtypes.dtype):
@@ -133,7 +150,7 @@ def binary(op, a, b, params=(), to_float=False, scalar_in_opmath=False):
             check_broadcast(a, b)
             raise
     if isinstance(a, _NUMPY_OPERANDS) or isinstance(b, _NUMPY_OPERANDS):
-        a, b = _from_numpy(a), _from_numpy(b)
+        a, b = _numpy_operands(a, b)
     try:
         common = common_dtype(a, b)
     except TypeError:
@@ -183,8 +200,7 @@ def _argument_error(op, a, b) -> TypeError:
     valid = (Tensor, *_NUMBER_TYPES)
     position, name, x = (2, "other", b) if isinstance(a, valid) else (1, "input", a)
     return TypeError(
-        f"{op.public}(): argument '{name}' (position {position}) must be Tensor, "
-        f"not {type(x).__name__}"
+        f"{op.public}(): argument '{name}' (position {position}) must be Tensor, not {type_name(x)}"
     )
 
 
@@ -192,7 +208,7 @@ def unary(op, x, params=(), to_float=False):
     """Apply a one-input op; ``to_float`` computes integer inputs in the default float."""
     if not isinstance(x, Tensor):
         raise TypeError(
-            f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+            f"{op.name}(): argument 'input' (position 1) must be Tensor, not {type_name(x)}"
         )
     data = x._data
     if x.dtype._category == dtypes.FLOAT and x.dtype is not dtypes.float16:

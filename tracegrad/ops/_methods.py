@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor
+from .._tensor import Tensor, type_name
 from ..autograd import forward_ad, grad_mode
 from . import arithmetic, comparison, elementwise, index, linalg, nn, reduction, shape
 from . import matrix_functions
@@ -146,7 +146,7 @@ def copy_(self, src, non_blocking=False):
             f"{max(self.ndim - 1, 0)}"
         ) from None
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type_name(src)}")
     converted = _copy_result(self, src)
     return inplace(lambda source, value: converted(source, value), self, src)
 
@@ -193,12 +193,39 @@ def _make_view_inplace(name):
         self._data = result._data
         self._version[0] += 1
         if recording:
-            self.grad_fn = result.grad_fn
+            node = result.grad_fn
+            if node is not None:
+                node.__class__ = _in_place_node_class(type(node))
+            self.grad_fn = node
             self._output_nr = result._output_nr
         return self
 
     method.__name__ = name + "_"
     return method
+
+
+# torch names the in-place view ops' nodes apart: squeeze_() is SqueezeBackward3 where
+# squeeze() is SqueezeBackward0 (the same derivative). The node made by the out-of-place
+# op takes a subclass of its class carrying torch's in-place name.
+_IN_PLACE_NAMES = {
+    "SqueezeBackward0": "SqueezeBackward3",
+    "SqueezeBackward1": "SqueezeBackward4",
+    "SqueezeBackward2": "SqueezeBackward5",
+    "UnsqueezeBackward0": "UnsqueezeBackward1",
+    "TBackward0": "TBackward1",
+    "TransposeBackward0": "TransposeBackward1",
+}
+_IN_PLACE_CLASSES: dict = {}
+
+
+def _in_place_node_class(node_class):
+    in_place = _IN_PLACE_CLASSES.get(node_class)
+    if in_place is None:
+        name = _IN_PLACE_NAMES.get(node_class.__name__)
+        if name is None:
+            return node_class
+        in_place = _IN_PLACE_CLASSES[node_class] = type(name, (node_class,), {"__slots__": ()})
+    return in_place
 
 
 number_operator = arithmetic.number_operator

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor
+from .._tensor import Tensor, type_name
 from ._dispatch import _NUMBER_TYPES, binary, common_dtype, to_array
 from ._registry import Arg, Op, Sample, apply
 from .arithmetic import _as_tensor, _finish
@@ -271,7 +271,7 @@ def heaviside(input, values, *, out=None):
         if not isinstance(x, Tensor):
             raise TypeError(
                 f"heaviside(): argument '{name}' (position {1 + (name == 'values')}) must be "
-                f"Tensor, not {type(x).__name__}"
+                f"Tensor, not {type_name(x)}"
             )
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor
+from .._tensor import Tensor, type_name
 from ._dispatch import binary, constant_array, unary
 from ._registry import Arg, Op, Sample, apply, apply_one
 from .arithmetic import _finish, silent
@@ -493,7 +493,7 @@ def _clamp_with_tensors(input, low, high):
 def _check_tensor_other(name, other):
     if not isinstance(other, Tensor):
         raise TypeError(
-            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type_name(other)}"
         )
 
 
@@ -1089,7 +1089,7 @@ def _binary_function(op, doc, to_float=True, floats_only=False, tensor_other=Fal
             if (position == 0 or tensor_other) and not isinstance(value, Tensor):
                 raise TypeError(
                     f"{op.name}(): argument '{argument}' (position {position + 1}) must be "
-                    f"Tensor, not {type(value).__name__}"
+                    f"Tensor, not {type_name(value)}"
                 )
         if floats_only:
             _check_some_float(op.name, input, other)
@@ -1139,7 +1139,7 @@ def _three_inputs(name, op):
                 argument = ("input", "tensor1", "tensor2")[position - 1]
                 raise TypeError(
                     f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
-                    f"not {type(x).__name__}"
+                    f"not {type_name(x)}"
                 )
         target = dtypes.promote_types(
             dtypes.promote_types(input.dtype, tensor1.dtype), tensor2.dtype
@@ -1406,9 +1406,7 @@ def polygamma(n, input, *, out=None):
     if isinstance(n, Tensor) and not isinstance(input, Tensor):
         n, input = input, n  # called as the method x.polygamma(n)
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(
-            f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}"
-        )
+        raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type_name(n)}")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     if n == 0:

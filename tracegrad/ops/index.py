@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _wrap_dim, Tensor, type_name
 from ..autograd import grad_mode
 from .._dtype import TYPE_WORDS as _TYPE_WORDS
 from ._registry import Arg, ArrayMath, Op, Sample, apply
@@ -394,7 +394,7 @@ def select(input, dim, index):
 def _check_index_dtype(index, message: str, allow_int32: bool = True) -> None:
     allowed = (dtypes.int64, dtypes.int32) if allow_int32 else (dtypes.int64,)
     if not isinstance(index, Tensor):
-        raise TypeError(f"index must be a Tensor, not {type(index).__name__}")
+        raise TypeError(f"index must be a Tensor, not {type_name(index)}")
     if index.dtype not in allowed:
         raise RuntimeError(message.format(type=_TYPE_WORDS[index.dtype.name]))
 
@@ -675,7 +675,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if isinstance(src, Tensor):
         return apply(SCATTER, (input, index, src), (dim,))
     if not isinstance(src, int | float | bool | np.number):
-        raise TypeError(f"scatter(): argument 'value' must be Number, not {type(src).__name__}")
+        raise TypeError(f"scatter(): argument 'value' must be Number, not {type_name(src)}")
     return apply(SCATTER_VALUE, (input, index), (dim, src))
 
 
@@ -745,7 +745,7 @@ def scatter_add(input, dim, index, src):
     this is how to sum values into bins."""
     if not isinstance(src, Tensor):
         raise TypeError(
-            f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}"
+            f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type_name(src)}"
         )
     dim = _wrap_dim(dim, input._data.ndim)
     _check_scatter("scatter_add", input, dim, index, src)
@@ -950,7 +950,7 @@ def take(input, index):
 
 def _check_mask(mask, name, type_names=_C_TYPE_NAMES):
     if not isinstance(mask, Tensor):
-        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+        raise TypeError(f"{name}(): argument 'mask' must be Tensor, not {type_name(mask)}")
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(
             f"{name} only supports boolean masks, but got mask with dtype "
@@ -1023,7 +1023,7 @@ def masked_fill(input, mask, value):
         return apply(MASKED_FILL_TENSOR, (input, mask, value))
     if not isinstance(value, int | float | bool | np.number):
         raise TypeError(
-            f"masked_fill(): argument 'value' must be Number or Tensor, not {type(value).__name__}"
+            f"masked_fill(): argument 'value' must be Number or Tensor, not {type_name(value)}"
         )
     return apply(MASKED_FILL, (input, mask), (value,))
 
@@ -1247,9 +1247,7 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN, out=None):
     """
     dim = _wrap_dim(dim, input._data.ndim)
     if not isinstance(descending, bool | np.bool_):
-        raise TypeError(
-            f"sort(): argument 'descending' must be bool, not {type(descending).__name__}"
-        )
+        raise TypeError(f"sort(): argument 'descending' must be bool, not {type_name(descending)}")
     op = SORT if stable is _NOT_GIVEN else SORT_STABLE
     values, indices = apply(op, (input,), (dim, bool(descending)))
     return _with_out_pair(_Sort((values, _rule_reads_only(values, indices))), out)
@@ -1302,7 +1300,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     (torch's choice among ties is unspecified). NaN counts as the largest value.
     """
     if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {type_name(k)}")
     dim = _wrap_dim(dim, input._data.ndim)
     size = _at_least_1d(input._data.shape)[dim]
     if not 0 <= k <= size:
@@ -1504,7 +1502,7 @@ def _check_slices_index(name, input, dim, index):
     """The 1-d int64 index of ``index_fill``/``index_copy``, negatives wrapped; torch's
     errors for a wrong dtype, shape or an index out of range."""
     if not isinstance(index, Tensor):
-        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type_name(index)}")
     if index.dtype is not dtypes.int64:
         if name == "index_fill":
             raise IndexError("index_fill_(): Expected dtype int64 for index.")

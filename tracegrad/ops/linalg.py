@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _wrap_dim, Tensor, type_name
 from ._registry import Arg, Op, Sample, apply
 from .arithmetic import _finish, mul
-from .shape import as_view, expand, reshape
+from .shape import as_view, expand, reshape, unsqueeze
 from .._dtype import TYPE_WORDS
 from .._dtype import C_TYPE_NAMES as _C_TYPE_NAMES
 
@@ -112,9 +112,6 @@ MATMUL = Op(
         Sample((Arg((2, 1, 3, 4)), Arg((5, 4, 2)))),
         Sample((Arg((4,)), Arg((2, 4, 3)))),
         Sample((Arg((2, 3, 4)), Arg((4,)))),
-        # torch computes vector @ matrix as mm(v.unsqueeze(0), M).squeeze_(0), so its last
-        # node is the in-place squeeze's; ours is the one batched-product node
-        Sample((Arg((4,)), Arg((4, 3))), note="vector-matrix", torch_grad_fn="SqueezeBackward4"),
     ],
 )
 
@@ -254,6 +251,9 @@ def matmul(input, other, *, out=None):
         return apply(MM, (input, other))
     if a_dim == 2 and b_dim == 1:
         return apply(MV, (input, other))
+    if a_dim == 1 and b_dim == 2:
+        # as torch: mm(v.unsqueeze(0), M).squeeze_(0) (its nodes, and gemm's roundings)
+        return apply(MM, (unsqueeze(input, 0), other)).squeeze_(0)
     try:
         return apply(MATMUL, (input, other))
     except ValueError:
@@ -282,7 +282,7 @@ def outer(input, vec2, *, out=None):
 
     for name, t in (("self", input), ("vec2", vec2)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"outer(): argument '{name}' must be Tensor, not {type(t).__name__}")
+            raise TypeError(f"outer(): argument '{name}' must be Tensor, not {type_name(t)}")
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
     return _finish(mul(reshape(input, -1, 1), vec2), out)
@@ -371,7 +371,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
     for name, t in (("input", input), ("mat1", mat1), ("mat2", mat2)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"addmm(): argument '{name}' must be Tensor, not {type(t).__name__}")
+            raise TypeError(f"addmm(): argument '{name}' must be Tensor, not {type_name(t)}")
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t._data.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t._data.ndim}-D tensor")
@@ -741,7 +741,7 @@ TRACE = Op(
 def trace(input):
     """The sum of the main diagonal of a matrix, Σᵢ Aᵢᵢ; its gradient is g·I."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"trace(): argument 'input' must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"trace(): argument 'input' must be Tensor, not {type_name(input)}")
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     if input.dtype.name == "bool":
@@ -852,7 +852,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     """
 
     if not isinstance(input, Tensor):
-        raise TypeError(f"diagonal(): argument 'input' must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"diagonal(): argument 'input' must be Tensor, not {type_name(input)}")
     params = _diagonal_params(input, offset, dim1, dim2)
     return as_view(apply(DIAGONAL, (input,), params), input)
 
@@ -865,7 +865,7 @@ def diag(input, diagonal=0, *, out=None):
     """
 
     if not isinstance(input, Tensor):
-        raise TypeError(f"diag(): argument 'input' must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"diag(): argument 'input' must be Tensor, not {type_name(input)}")
     ndim = input._data.ndim
     if ndim == 1:
         n = input._data.shape[0] + abs(diagonal)
@@ -907,9 +907,7 @@ def _triangle(name, op, keep):
     def function(input, diagonal=0, *, out=None):
 
         if not isinstance(input, Tensor):
-            raise TypeError(
-                f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}"
-            )
+            raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type_name(input)}")
         if input._data.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return _finish(apply(op, (input,), (int(diagonal),)), out)

@@ -26,12 +26,24 @@ PyTorch's ``linalg`` names.
 from __future__ import annotations
 
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, type_name
 from ._registry import Arg, Op, Sample, apply
+from .reduction import _return_type, return_types
+
+# results as torch.return_types: tuples with named fields, printed as torch prints them
+SlogdetResult = return_types.linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
+return_types.slogdet = _return_type("slogdet", ("sign", "logabsdet"))
+EighResult = return_types.linalg_eigh = _return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+SVDResult = return_types.linalg_svd = _return_type("linalg_svd", ("U", "S", "Vh"))
+SVDLegacyResult = return_types.svd = _return_type("svd", ("U", "S", "V"))
+QRResult = return_types.linalg_qr = _return_type("linalg_qr", ("Q", "R"))
+return_types.qr = _return_type("qr", ("Q", "R"))
+LstsqResult = return_types.linalg_lstsq = _return_type(
+    "linalg_lstsq", ("solution", "residuals", "rank", "singular_values")
+)
 
 
 def _well_conditioned(shape, batch=()):
@@ -135,7 +147,7 @@ def _solve_jvp(m, tangents, a, out):
 
 def _check_square(name, A):
     if not isinstance(A, Tensor):
-        raise TypeError(f"{name}(): argument 'A' must be Tensor, not {type(A).__name__}")
+        raise TypeError(f"{name}(): argument 'A' must be Tensor, not {type_name(A)}")
     shape = A._data.shape
     if A._data.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
@@ -189,21 +201,20 @@ def logdet(input):
     return apply(LOGDET, (input,))
 
 
-class SlogdetResult(NamedTuple):
-    """``(sign, logabsdet)`` with det A = sign · exp(logabsdet)."""
+def linalg_slogdet(A, *, out=None):
+    """The sign and the log of the absolute value of det A (stable for huge or tiny
+    determinants). Only ``logabsdet`` has a gradient: g · A⁻ᵀ."""
+    _check_square("linalg.slogdet", A)
+    from .._creation import tensor
 
-    sign: Tensor
-    logabsdet: Tensor
+    sign = tensor(np.sign(np.linalg.det(A._data)), dtype=A.dtype)
+    return SlogdetResult((sign, apply(LOGABSDET, (A,))))
 
 
 def slogdet(input):
-    """The sign and the log of the absolute value of det A (stable for huge or tiny
-    determinants). Only ``logabsdet`` has a gradient: g · A⁻ᵀ."""
-    _check_square("linalg.slogdet", input)
-    from .._creation import tensor
-
-    sign = tensor(np.sign(np.linalg.det(input._data)), dtype=input.dtype)
-    return SlogdetResult(sign, apply(LOGABSDET, (input,)))
+    """``torch.slogdet`` / ``Tensor.slogdet``: ``linalg.slogdet`` as the named tuple
+    ``torch.return_types.slogdet``."""
+    return return_types.slogdet(linalg_slogdet(input))
 
 
 def solve(A, B, *, left=True):
@@ -214,7 +225,7 @@ def solve(A, B, *, left=True):
     """
     _check_square("linalg.solve", A)
     if not isinstance(B, Tensor):
-        raise TypeError(f"linalg.solve(): argument 'B' must be Tensor, not {type(B).__name__}")
+        raise TypeError(f"linalg.solve(): argument 'B' must be Tensor, not {type_name(B)}")
     if not left:
         return solve(A.mT, B.mT).mT
     vector = B._data.ndim == 1 or (
@@ -686,7 +697,7 @@ LSTSQ = Op(
 
 def _check_matrix(name, A):
     if not isinstance(A, Tensor):
-        raise TypeError(f"{name}(): argument 'A' must be Tensor, not {type(A).__name__}")
+        raise TypeError(f"{name}(): argument 'A' must be Tensor, not {type_name(A)}")
     if A._data.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if A.dtype.name not in ("float32", "float64"):
@@ -749,13 +760,6 @@ def cholesky(input, upper=False, *, out=None):
         raise _not_positive_definite("cholesky", input._data) from None
 
 
-class EighResult(NamedTuple):
-    """``(eigenvalues, eigenvectors)``: ascending eigenvalues, eigenvectors in columns."""
-
-    eigenvalues: Tensor
-    eigenvectors: Tensor
-
-
 def _check_uplo(name, UPLO):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -771,7 +775,7 @@ def eigh(A, UPLO="L", *, out=None):
     """
     _check_square("linalg.eigh", A)
     _check_uplo("linalg.eigh", UPLO)
-    return EighResult(*apply(EIGH, (A,)))
+    return EighResult(apply(EIGH, (A,)))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
@@ -779,14 +783,6 @@ def eigvalsh(A, UPLO="L", *, out=None):
     _check_square("linalg.eigvalsh", A)
     _check_uplo("linalg.eigvalsh", UPLO)
     return apply(EIGH, (A,))[0]
-
-
-class SVDResult(NamedTuple):
-    """``(U, S, Vh)`` with A = U diag(S) Vh, S descending."""
-
-    U: Tensor
-    S: Tensor
-    Vh: Tensor
 
 
 def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
@@ -798,21 +794,13 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
     needs distinct singular values, that of S does not.
     """
     _check_matrix("linalg.svd", A)
-    return SVDResult(*apply(SVD, (A,), (bool(full_matrices),)))
+    return SVDResult(apply(SVD, (A,), (bool(full_matrices),)))
 
 
 def svdvals(A, *, driver=None, out=None):
     """The singular values of A, descending; their gradient is U diag(S̄) Vᵀ."""
     _check_matrix("linalg.svdvals", A)
     return apply(SVD, (A,), (False,))[1]
-
-
-class SVDLegacyResult(NamedTuple):
-    """``(U, S, V)`` of the deprecated ``torch.svd``: V, not Vᵀ."""
-
-    U: Tensor
-    S: Tensor
-    V: Tensor
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
@@ -826,18 +814,13 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         m, n = input._data.shape[-2:]
         batch = input._data.shape[:-2]
         return SVDLegacyResult(
-            zeros(batch + (m, m), dtype=input.dtype),
-            s.detach(),
-            zeros(batch + (n, n), dtype=input.dtype),
+            (
+                zeros(batch + (m, m), dtype=input.dtype),
+                s.detach(),
+                zeros(batch + (n, n), dtype=input.dtype),
+            )
         )
-    return SVDLegacyResult(u, s, vh.mT)
-
-
-class QRResult(NamedTuple):
-    """``(Q, R)`` with A = QR, Q orthonormal columns, R upper triangular."""
-
-    Q: Tensor
-    R: Tensor
+    return SVDLegacyResult((u, s, vh.mT))
 
 
 def linalg_qr(A, mode="reduced", *, out=None):
@@ -850,14 +833,14 @@ def linalg_qr(A, mode="reduced", *, out=None):
             f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
             "(default), 'r', or 'complete'"
         )
-    return QRResult(*apply(QR, (A,), (mode,)))
+    return QRResult(apply(QR, (A,), (mode,)))
 
 
 def qr(input, some=True, *, out=None):
     """Deprecated ``torch.qr``: ``some=True`` is ``linalg.qr(mode='reduced')``, ``False``
     is 'complete'."""
     _deprecated("torch.qr", "torch.linalg.qr")
-    return linalg_qr(input, "reduced" if some else "complete")
+    return return_types.qr(linalg_qr(input, "reduced" if some else "complete"))
 
 
 def _check_tolerances(atol, rtol, rcond):
@@ -877,22 +860,12 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
     return apply(PINV, (A,), (atol, rtol))
 
 
-class LstsqResult(NamedTuple):
-    """``(solution, residuals, rank, singular_values)``, as PyTorch's default CPU driver
-    ('gelsy'): residuals and singular_values are empty, rank is computed."""
-
-    solution: Tensor
-    residuals: Tensor
-    rank: Tensor
-    singular_values: Tensor
-
-
 def lstsq(A, B, rcond=None, *, driver=None):
     """The least-squares solution X minimising ‖A X − B‖ (the minimum-norm one when A is
     rank deficient): X = A⁺ B. ``B`` may be a vector. Only ``solution`` has a gradient."""
     _check_matrix("linalg.lstsq", A)
     if not isinstance(B, Tensor):
-        raise TypeError(f"linalg.lstsq(): argument 'B' must be Tensor, not {type(B).__name__}")
+        raise TypeError(f"linalg.lstsq(): argument 'B' must be Tensor, not {type_name(B)}")
     vector = B._data.ndim == A._data.ndim - 1
     b = B.unsqueeze(-1) if vector else B
     if b._data.shape[-2] != A._data.shape[-2]:
@@ -907,7 +880,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
     rank = np.linalg.matrix_rank(A._data)
     empty = tensor([], dtype=A.dtype)
-    return LstsqResult(solution, empty, tensor(rank, dtype=tensor(0).dtype), empty)
+    return LstsqResult((solution, empty, tensor(rank, dtype=tensor(0).dtype), empty))
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):

@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._quiet import quiet_off, quiet_on
-from .._tensor import _wrap_dim
+from .._tensor import _wrap_dim, type_name
 from ._dispatch import unary
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 
@@ -367,7 +367,7 @@ LOG_SOFTMAX = Op(
 def _softmax_dim(input, dim):
     """``dim`` as the NumPy axis of the op (``None`` for a 0-d tensor)."""
     if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
-        raise TypeError(f"softmax(): argument 'dim' must be int, not {type(dim).__name__}")
+        raise TypeError(f"softmax(): argument 'dim' must be int, not {type_name(dim)}")
     wrapped = _wrap_dim(int(dim), input._data.ndim)
     return None if input._data.ndim == 0 else wrapped
 
@@ -386,7 +386,7 @@ def softmax(input, dim, dtype=None):
     """
     input = _with_dtype(input, dtype)
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
+        raise NotImplementedError(
             f"\"softmax_lastdim_kernel_impl\" not implemented for '{_type_word(input.dtype)}'"
         )
     return unary(SOFTMAX, input, (_softmax_dim(input, dim),))
@@ -397,7 +397,7 @@ def log_softmax(input, dim, dtype=None):
     (stable for any logits). ``dtype`` converts the input first."""
     input = _with_dtype(input, dtype)
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
+        raise NotImplementedError(
             f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_type_word(input.dtype)}'"
         )
     return unary(LOG_SOFTMAX, input, (_softmax_dim(input, dim),))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 import types
 import warnings
 
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _wrap_dim, Tensor, type_name
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 from .._quiet import quiet_off, quiet_on
 from .arithmetic import silent
@@ -68,7 +69,7 @@ def normalize_dims(dim, ndim) -> tuple:
 def _int_dim(name, dim, ndim) -> int:
     """A single ``dim`` (int) as a non-negative index; torch's TypeError for a tuple."""
     if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
-        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type_name(dim)}")
     return _wrap_dim(int(dim), ndim)
 
 
@@ -95,7 +96,7 @@ def _numpy_names(name, dim, keepdim, names, dim_default=None):
 def _check_tensor(name, input) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(
-            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type_name(input)}"
         )
 
 
@@ -388,47 +389,43 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, **numpy_names):
 
 
 class _ReturnType(tuple):
-    """A ``(values, indices)`` pair with named fields, like ``torch.return_types.max``."""
+    """A tuple with named fields, printed like torch's ``torch.return_types.<name>(...)``
+    (``(values, indices)`` for max/min/sort ...; each type names its own fields)."""
 
     __slots__ = ()
-    n_fields = 2
-    n_sequence_fields = 2
-    n_unnamed_fields = 0
+    _field_names = ("values", "indices")
 
     def __new__(cls, sequence):
         items = tuple(sequence)
-        if len(items) != 2:
+        if len(items) != len(cls._field_names):
             raise TypeError(
-                f"torch.return_types.{cls.__name__}() takes a 2-sequence "
+                f"torch.return_types.{cls.__name__}() takes a {len(cls._field_names)}-sequence "
                 f"({len(items)}-sequence given)"
             )
         return super().__new__(cls, items)
 
-    @property
-    def values(self):
-        """The selected values."""
-        return self[0]
-
-    @property
-    def indices(self):
-        """Where they were found along the reduced dim (int64)."""
-        return self[1]
-
     def __repr__(self) -> str:
-        return (
-            f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-        )
+        fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._field_names, self))
+        return f"torch.return_types.{type(self).__name__}(\n{fields})"
 
     def __reduce__(self):
         return (type(self), (tuple(self),))
 
 
-def _return_type(name):
-    return type(
-        name,
-        (_ReturnType,),
-        {"__slots__": (), "__qualname__": name, "__module__": "tracegrad.return_types"},
-    )
+def _return_type(name, fields=("values", "indices")):
+    """A ``_ReturnType`` subclass ``name`` whose items are also read as ``fields``."""
+    namespace = {
+        "__slots__": (),
+        "__qualname__": name,
+        "__module__": "tracegrad.return_types",
+        "_field_names": tuple(fields),
+        "n_fields": len(fields),
+        "n_sequence_fields": len(fields),
+        "n_unnamed_fields": 0,
+    }
+    for i, field in enumerate(fields):
+        namespace[field] = property(operator.itemgetter(i), doc=f"Item {i}: {field}.")
+    return type(name, (_ReturnType,), namespace)
 
 
 return_types = types.ModuleType(
@@ -855,9 +852,7 @@ def _var_arguments(name, input, dim, unbiased, keepdim, correction):
             "unbiased=False is correction=0, unbiased=True is correction=1"
         )
     if unbiased is not None and not isinstance(unbiased, bool):
-        raise TypeError(
-            f"{name}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}"
-        )
+        raise TypeError(f"{name}(): argument 'unbiased' must be bool, not {type_name(unbiased)}")
     if correction is None:
         correction = 0 if unbiased is False else 1
     if not input.dtype.is_floating_point:
@@ -1425,8 +1420,9 @@ INPLACE_METHODS = ["cumsum", "cumprod"]
 # (as max() does). Among tied elements the index torch reports depends on its selection
 # algorithm; here it is the last of the tied elements in sorted order.
 
-for _name in ("median", "nanmedian", "kthvalue", "mode", "cummax", "cummin", "aminmax"):
+for _name in ("median", "nanmedian", "kthvalue", "mode", "cummax", "cummin"):
     setattr(return_types, _name, _return_type(_name))
+return_types.aminmax = _return_type("aminmax", ("min", "max"))
 
 
 def _pick_forward(a, dim, keepdim, position):
@@ -1627,9 +1623,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     tuple ``(values, indices)``."""
     _check_tensor("kthvalue", input)
     if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise TypeError(
-            f"kthvalue(): argument 'k' (position 2) must be int, not {type(k).__name__}"
-        )
+        raise TypeError(f"kthvalue(): argument 'k' (position 2) must be int, not {type_name(k)}")
     ndim = input._data.ndim
     size = input._data.shape[_wrap_dim(dim, ndim)] if ndim else 1
     if not 1 <= k <= size:

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as dtypes
-from .._tensor import Size, Tensor, _wrap_dim
+from .._tensor import _wrap_dim, Size, Tensor, type_name
 from ._registry import Arg, EachInput, Op, Sample, apply
 from .arithmetic import silent
 
@@ -792,7 +792,7 @@ def _dims_arg(args, dims, name):
             dims = args
         else:
             raise TypeError(
-                f"{name}(): argument 'dims' must be tuple of ints, not {type(args[0]).__name__}"
+                f"{name}(): argument 'dims' must be tuple of ints, not {type_name(args[0])}"
             )
     return tuple(int(d) for d in dims)
 
@@ -1237,7 +1237,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     else:
         raise TypeError(
             "tensor_split(): argument 'indices_or_sections' must be int, tuple of ints or "
-            f"Tensor, not {type(split).__name__}"
+            f"Tensor, not {type_name(split)}"
         )
     return tuple(
         narrow(input, dim, start, max(0, stop - start))
