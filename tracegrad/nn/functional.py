@@ -1031,7 +1031,7 @@ def embedding(
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     r"""Normalize over the last ``len(normalized_shape)`` dims:
     :math:`y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} \gamma + \beta`
-    (biased variance), composed from mean, var and rsqrt.
+    (biased variance); one node, ``NativeLayerNormBackward0``, as in torch.
 
     Example::
 
@@ -1063,16 +1063,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             f"[*, {', '.join(str(n) for n in shape)}], but got input of size"
             f"{list(input.shape)}"
         )
-    dims = tuple(range(input.dim() - k, input.dim()))
-    mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
-    output = centered * ops.rsqrt(var + eps)
-    if weight is not None:
-        output = output * weight
-    if bias is not None:
-        output = output + bias
-    return output
+    return apply(nn_ops.LAYER_NORM, (input, weight, bias), (k, eps))
 
 
 def batch_norm(
@@ -1121,25 +1112,27 @@ def batch_norm(
     view = [1] * input.dim()
     view[1] = channels
     if training or running_mean is None or running_var is None:
-        dims = (0, *range(2, input.dim()))
-        mean = input.mean(dims, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(dims, keepdim=True)
-        output = centered * ops.rsqrt(var + eps)
+        output = apply(nn_ops.BATCH_NORM, (input, weight, bias), (None, None, eps))
         if training and running_mean is not None and running_var is not None:
+            # the running estimates take the batch's mean and unbiased variance
+            dims = (0, *range(2, input.dim()))
             n = input.numel() // channels
             with grad_mode.no_grad():
-                batch_mean = mean.detach().reshape(channels)
-                unbiased = var.detach().reshape(channels) * (n / (n - 1))
+                data = input.detach()
+                mean = data.mean(dims, keepdim=True)
+                centered = data - mean
+                var = (centered * centered).mean(dims, keepdim=True)
+                batch_mean = mean.reshape(channels)
+                unbiased = var.reshape(channels) * (n / (n - 1))
                 running_mean.copy_(momentum * batch_mean + (1 - momentum) * running_mean)
                 running_var.copy_(momentum * unbiased + (1 - momentum) * running_var)
-    else:
-        output = (input - running_mean.reshape(view)) * ops.rsqrt(running_var.reshape(view) + eps)
-    if weight is not None:
-        output = output * weight.reshape(view)
-    if bias is not None:
-        output = output + bias.reshape(view)
-    return output
+        return output
+    dtype = input._data.dtype
+    statistics = (
+        running_mean._data.reshape(view).astype(dtype, copy=False),
+        running_var._data.reshape(view).astype(dtype, copy=False),
+    )
+    return apply(nn_ops.BATCH_NORM, (input, weight, bias), (*statistics, eps))
 
 
 # ---------------------------------------------------------------------------- more activations

@@ -1330,6 +1330,214 @@ GROUP_NORM = Op(
 )
 
 
+# ------------------------------------------------------------------- layer norm, batch norm
+#
+# The group-norm derivative above, over other dims. layer_norm normalises each sample over
+# its last k dims (weight and bias have those dims' shape); batch_norm each channel (dim 1)
+# over the batch and the positions (weight and bias per channel), with the batch's
+# statistics in training and, in evaluation, the running ones: constants, so there
+#     ∂f/∂x = u / s   (u = g ⊙ w, s = √(running_var + ε)).
+# Both compute x̂ with the roundings of mean, subtract, var, rsqrt in that order (what the
+# composed forward did), and their nodes are torch's NativeLayerNorm/NativeBatchNorm ones.
+
+
+def _norm_stats(m, x, dims, eps):
+    """x̂ = (x − mean)/s and 1/s over ``dims`` (kept, to broadcast against x)."""
+    n = _count_over(x.shape, dims)
+    mean = m.sum(x, dims, True) / n
+    centred = x - mean
+    inv_std = 1 / m.sqrt(m.sum(centred * centred, dims, True) / n + eps)
+    return centred * inv_std, inv_std
+
+
+def _count_over(shape, dims) -> int:
+    return math.prod(shape[d] for d in dims)
+
+
+def _normalised_grad(m, u, xhat, inv_std, dims):
+    """(u − mean(u) − x̂ ⊙ mean(u ⊙ x̂)) / s over ``dims``: the gradient through x̂."""
+    n = _count_over(u.shape, dims)
+    return (u - m.sum(u, dims, True) / n - xhat * (m.sum(u * xhat, dims, True) / n)) * inv_std
+
+
+def _last_dims(ndim, k):
+    return tuple(range(ndim - k, ndim))
+
+
+def _layer_norm_forward(xp, x, weight, bias, k, eps):
+    out, _ = _norm_stats(ArrayMath, x, _last_dims(x.ndim, k), eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def _layer_norm_vjp_x(m, g, x, weight, bias, out, k, eps):
+    dims = _last_dims(x.ndim, k)
+    xhat, inv_std = _norm_stats(m, x, dims, eps)
+    return _normalised_grad(m, g if weight is None else g * weight, xhat, inv_std, dims)
+
+
+def _sum_leading(m, value, count):
+    """``value`` summed over its first ``count`` dims (none: itself; an empty dim tuple
+    would mean all dims to a Tensor's sum)."""
+    return m.sum(value, tuple(range(count))) if count else value
+
+
+def _layer_norm_vjp_w(m, g, x, weight, bias, out, k, eps):
+    xhat, _ = _norm_stats(m, x, _last_dims(x.ndim, k), eps)
+    return _sum_leading(m, g * xhat, x.ndim - k)
+
+
+def _layer_norm_vjp_b(m, g, x, weight, bias, out, k, eps):
+    return _sum_leading(m, g, x.ndim - k)
+
+
+def _layer_norm_jvp(m, tangents, x, weight, bias, out, k, eps):
+    dx, dw, db = tangents
+    dims = _last_dims(x.ndim, k)
+    xhat, inv_std = _norm_stats(m, x, dims, eps)
+    result = None
+    if dx is not None:
+        result = _normalised_grad(m, dx, xhat, inv_std, dims)
+        if weight is not None:
+            result = result * weight
+    if dw is not None:
+        term = xhat * dw
+        result = term if result is None else result + term
+    if db is not None:
+        term = m.expand(db, tuple(x.shape))
+        result = term if result is None else result + term
+    return result if result is not None else m.zeros_like(out)
+
+
+LAYER_NORM = Op(
+    "layer_norm",
+    "NativeLayerNormBackward0",
+    forward=_layer_norm_forward,
+    vjp=(_layer_norm_vjp_x, _layer_norm_vjp_w, _layer_norm_vjp_b),
+    jvp=_layer_norm_jvp,
+    samples=[
+        Sample(
+            (Arg((2, 3, 4)), Arg((4,), 0.5, 1.5), Arg((4,))),
+            call=lambda torch, x, w, b: _functional(torch).layer_norm(x, (4,), w, b),
+            note="affine",
+        ),
+        Sample(
+            (Arg((3, 2, 5)),),
+            call=lambda torch, x: _functional(torch).layer_norm(x, (2, 5), eps=1e-3),
+            note="two dims, no affine",
+        ),
+        Sample(
+            (Arg((6,)), Arg((6,), 0.5, 1.5)),
+            call=lambda torch, x, w: _functional(torch).layer_norm(x, (6,), w),
+            note="1-d, weight only",
+        ),
+    ],
+)
+
+
+def _batch_dims(ndim):
+    return (0,) + tuple(range(2, ndim))
+
+
+def _batch_norm_stats(m, x, running_mean, running_var, eps):
+    """x̂ and 1/s: from the batch when ``running_mean`` is None, else from the running
+    statistics (per channel, as (C, 1, ..., 1) arrays)."""
+    if running_mean is None:
+        return _norm_stats(m, x, _batch_dims(x.ndim), eps)
+    inv_std = 1 / np.sqrt(running_var + eps)  # constants: no gradient flows into them
+    return (x - running_mean) * inv_std, inv_std
+
+
+def _batch_norm_forward(xp, x, weight, bias, running_mean, running_var, eps):
+    out, _ = _batch_norm_stats(ArrayMath, x, running_mean, running_var, eps)
+    if weight is not None:
+        out = out * _channel_view(ArrayMath, weight, x.ndim)
+    if bias is not None:
+        out = out + _channel_view(ArrayMath, bias, x.ndim)
+    return out
+
+
+def _batch_norm_vjp_x(m, g, x, weight, bias, out, running_mean, running_var, eps):
+    xhat, inv_std = _batch_norm_stats(m, x, running_mean, running_var, eps)
+    u = g if weight is None else g * _channel_view(m, weight, x.ndim)
+    if running_mean is not None:
+        return u * inv_std
+    return _normalised_grad(m, u, xhat, inv_std, _batch_dims(x.ndim))
+
+
+def _batch_norm_vjp_w(m, g, x, weight, bias, out, running_mean, running_var, eps):
+    xhat, _ = _batch_norm_stats(m, x, running_mean, running_var, eps)
+    return _sum_but_channels(m, g * xhat, x.ndim)
+
+
+def _batch_norm_vjp_b(m, g, x, weight, bias, out, running_mean, running_var, eps):
+    return _sum_but_channels(m, g, x.ndim)
+
+
+def _batch_norm_jvp(m, tangents, x, weight, bias, out, running_mean, running_var, eps):
+    dx, dw, db = tangents
+    xhat, inv_std = _batch_norm_stats(m, x, running_mean, running_var, eps)
+    result = None
+    if dx is not None:
+        if running_mean is not None:
+            result = dx * inv_std
+        else:
+            result = _normalised_grad(m, dx, xhat, inv_std, _batch_dims(x.ndim))
+        if weight is not None:
+            result = result * _channel_view(m, weight, x.ndim)
+    if dw is not None:
+        term = xhat * _channel_view(m, dw, x.ndim)
+        result = term if result is None else result + term
+    if db is not None:
+        term = m.expand(_channel_view(m, db, x.ndim), tuple(x.shape))
+        result = term if result is None else result + term
+    return result if result is not None else m.zeros_like(out)
+
+
+def _running_stats(torch, x):
+    """Running mean and variance for a sample: fixed values of ``x``'s channels and dtype."""
+    channels = x.shape[1]
+    return (
+        torch.linspace(-0.5, 0.5, channels, dtype=x.dtype),
+        torch.linspace(0.5, 1.5, channels, dtype=x.dtype),
+    )
+
+
+BATCH_NORM = Op(
+    "batch_norm",
+    "NativeBatchNormBackward0",
+    forward=_batch_norm_forward,
+    vjp=(_batch_norm_vjp_x, _batch_norm_vjp_w, _batch_norm_vjp_b),
+    jvp=_batch_norm_jvp,
+    samples=[
+        Sample(
+            (Arg((4, 3)), Arg((3,), 0.5, 1.5), Arg((3,))),
+            call=lambda torch, x, w, b: _functional(torch).batch_norm(
+                x, None, None, w, b, training=True
+            ),
+            note="training, affine",
+        ),
+        Sample(
+            (Arg((2, 3, 4)),),
+            call=lambda torch, x: _functional(torch).batch_norm(
+                x, None, None, training=True, eps=1e-3
+            ),
+            note="training, 3-d, no affine",
+        ),
+        Sample(
+            (Arg((4, 3)), Arg((3,), 0.5, 1.5), Arg((3,))),
+            call=lambda torch, x, w, b: _functional(torch).batch_norm(
+                x, *_running_stats(torch, x), w, b, training=False
+            ),
+            note="evaluation: running statistics",
+        ),
+    ],
+)
+
+
 # the torch namespace functions of this family, and those that are also Tensor methods
 __all__ = ["log_softmax", "softmax"]
 METHODS = ["log_softmax", "softmax"]

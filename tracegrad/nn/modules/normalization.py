@@ -45,7 +45,7 @@ class LayerNorm(Module):
         >>> torch.nn.LayerNorm(4)
         LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
         >>> torch.nn.LayerNorm(2)(torch.tensor([[1.0, 3.0]]))
-        tensor([[-1.0000,  1.0000]], grad_fn=<AddBackward0>)
+        tensor([[-1.0000,  1.0000]], grad_fn=<NativeLayerNormBackward0>)
     """
 
     def __init__(
