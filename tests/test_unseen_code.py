@@ -3284,6 +3284,11 @@ SNIPPETS = {
             ln = nn.LayerNorm(2)
             print(ln(torch.tensor([[1., 2.], [3., 5.]])))
         """,
+    "x_distributions_categorical": """
+            torch.manual_seed(0)
+            p = torch.tensor([0.1, 0.2, 0.7])
+            print(torch.distributions.Categorical(p).sample((4,)))
+        """,
 }
 
 XFAIL = {
@@ -3309,14 +3314,6 @@ XFAIL = {
                 acc = (net(X).argmax(1) == y).float().mean()
                 print(epoch, round(acc.item(), 4))
             print(W)
-        """,
-    ),
-    "x_distributions_categorical": (
-        "torch.distributions is missing",
-        """
-            torch.manual_seed(0)
-            p = torch.tensor([0.1, 0.2, 0.7])
-            print(torch.distributions.Categorical(p).sample((4,)))
         """,
     ),
 }
