@@ -21,7 +21,7 @@ from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
 from ..autograd import grad_mode
-from ..ops._registry import apply
+from ..ops._registry import apply, apply_one
 from ..ops.index import one_hot
 from .._dtype import TYPE_WORDS
 
@@ -491,6 +491,7 @@ def _type_word(d) -> str:
 
 
 _UNSIGNED = {8: np.uint64, 1: np.uint8}
+_PLAIN_FLOATS = (dtypes.float32, dtypes.float64)
 _max = np.maximum.reduce
 
 
@@ -637,6 +638,25 @@ def cross_entropy(
         >>> torch.nn.functional.cross_entropy(logits, torch.tensor([0]))
         tensor(0.2395, grad_fn=<NllLossBackward0>)
     """
+    if (
+        type(input) is Tensor
+        and type(target) is Tensor
+        and weight is None
+        and reduction == "mean"
+        and size_average is None
+        and reduce is None
+        and not label_smoothing
+        and input.dtype in _PLAIN_FLOATS
+        and target.dtype is dtypes.int64
+        and input._data.ndim == 2
+        and target._data.ndim == 1
+        and input._data.shape[0] == target._data.shape[0]
+    ):
+        # a training step's call (a batch of logits and class indices): the same two
+        # nodes as below, without the argument handling the general case needs
+        _check_nll_arguments(input, target, None, ignore_index)
+        log_probs = apply_one(nn_ops.LOG_SOFTMAX, input, None, (1,))
+        return apply(nn_ops.NLL_LOSS, (log_probs, target, None), ("mean", ignore_index))
     _check_tensor("cross_entropy_loss", input)
     _check_tensor("cross_entropy_loss", target, "target", 2)
     reduction = _reduction(reduction, size_average, reduce)
