@@ -423,3 +423,61 @@ def test_signed_zeros_and_nan_like_torch(name):
     ours, theirs = _both(lambda m: SIGNED_ZERO_CASES[name](m, m.from_numpy(values.copy())))
     assert ours.numpy().tobytes() == theirs.numpy().tobytes(), (ours, theirs)
     assert repr(ours) == repr(theirs)
+
+
+# torch's next_functions lists the inputs that can have a gradient: no entry for an index,
+# a mask, a condition or a class-index target (tracegrad's nodes keep one edge per input
+# internally, ``node.edges``, and show torch's list).
+NEXT_FUNCTIONS_CASES = {
+    "gather": lambda m, x: x.gather(1, m.tensor([[0], [1], [2]])),
+    "index_select": lambda m, x: x.index_select(0, m.tensor([0, 1])),
+    "indexing": lambda m, x: x[m.tensor([0])],
+    "masked_fill": lambda m, x: x.masked_fill(x > 0, 0.0),
+    "masked_fill tensor value": lambda m, x: x.masked_fill(x > 0, m.tensor(1.0)),
+    "where": lambda m, x: m.where(x > 0, x, 0.0),
+    "nll_loss": lambda m, x: m.nn.functional.nll_loss(x, m.tensor([0, 1, 2])),
+    "cross_entropy": lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 1, 2])),
+    "mse_loss": lambda m, x: m.nn.functional.mse_loss(x, m.zeros(3, 4)),
+    "embedding": lambda m, x: m.nn.functional.embedding(m.tensor([0, 1]), x),
+    "binary_cross_entropy weight": lambda m, x: m.nn.functional.binary_cross_entropy(
+        x.sigmoid(), m.ones(3, 4), weight=m.ones(3, 4)
+    ),
+    "mul number": lambda m, x: x * 2,
+    "clamp": lambda m, x: m.clamp(x, min=0),
+    "cat": lambda m, x: m.cat([x, m.ones(1, 4)]),
+    "lerp": lambda m, x: m.lerp(x, m.ones(3, 4), 0.5),
+    "vector @ matrix": lambda m, x: x[0] @ m.ones(4, 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEXT_FUNCTIONS_CASES))
+def test_next_functions_like_torch(name):
+    def names(m):
+        x = m.linspace(-1, 1, 12).reshape(3, 4).requires_grad_()
+        node = NEXT_FUNCTIONS_CASES[name](m, x).grad_fn
+        listed = [type(f).__name__ if f is not None else None for f, _ in node.next_functions]
+        return type(node).__name__, listed
+
+    ours, theirs = _both(names)
+    assert ours == theirs
+
+
+def test_custom_function_lists_its_tensor_arguments():
+    def names(m):
+        class Scale(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k, y):
+                return x * k + y
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, None, g
+
+        x = m.ones(2, requires_grad=True)
+        return [
+            type(f).__name__ if f else None
+            for f, _ in Scale.apply(x, 2, m.ones(2)).grad_fn.next_functions
+        ]
+
+    ours, theirs = _both(names)
+    assert ours == theirs

@@ -201,7 +201,7 @@ def _run_backward(
                         input_grads = node.run_backward(grads, False)
                         if not keep_graph:
                             node.release()
-                        for (next_node, nr), g in zip(node.next_functions, input_grads):
+                        for (next_node, nr), g in zip(node.edges, input_grads):
                             if g is not None and next_node is not None:
                                 _receive(pending, ready, accumulators, next_node, nr, g)
                         continue
@@ -218,7 +218,7 @@ def _run_backward(
                         input_grads = _apply_rules(node, grads, math, create_graph)
                     if not keep_graph and not node.freed:
                         _free(node)
-                    for (next_node, nr), g in zip(node.next_functions, input_grads):
+                    for (next_node, nr), g in zip(node.edges, input_grads):
                         if g is not None and next_node is not None:
                             _receive(pending, ready, accumulators, next_node, nr, g)
                     continue
@@ -252,7 +252,7 @@ def _run_backward(
             out = node.out
             params = node.params
             vjp = op.vjp
-            for i, (next_node, nr) in enumerate(node.next_functions):
+            for i, (next_node, nr) in enumerate(node.edges):
                 if next_node is None:
                     continue
                 gi = vjp[i](ArrayMath, g, *values, out, *params)
@@ -338,7 +338,7 @@ def _apply_rules(node, grads, math, create_graph):
         if node.hooks:
             _call_node_hooks(node, results, grads, create_graph)
         return results
-    next_functions = node.next_functions
+    next_functions = node.edges
     if op.n_outputs == 1:
         g = grads[0]
         if g is None:
@@ -502,7 +502,7 @@ def _has_saved_tensors(node) -> bool:
     only a shape). A Python number counts: torch saves it as a 0-d tensor, and a second
     backward through ``x * 2`` fails there too."""
     op = node.op
-    for j, (next_node, _) in enumerate(node.next_functions):
+    for j, (next_node, _) in enumerate(node.edges):
         if next_node is None or j >= len(op.rule_reads):
             continue
         if op.rule_reads_out[j] or op.rule_reads[j]:

@@ -187,7 +187,7 @@ class ExplainLog:
             self._add(node.name(), [f"grads = {call}"], grads_in, grads_out)
             return
         op = node.op
-        names = _input_names(op, len(node.next_functions))
+        names = _input_names(op, len(node.edges))
         if op.n_outputs == 1:
             grads_in = [_info("g", grads[0])]
         else:

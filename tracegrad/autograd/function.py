@@ -84,6 +84,7 @@ class BackwardCFunction(FunctionCtx, Node):
     _materialize_grads = True
     _function = None
     _outputs_meta = ()
+    _inputs_meta = ()
     needs_input_grad = ()
 
     def __init__(self):
@@ -131,7 +132,7 @@ class BackwardCFunction(FunctionCtx, Node):
             grad_mode._state[0] = enabled
         if not isinstance(results, tuple):
             results = (results,)
-        expected = len(self.next_functions)
+        expected = len(self.edges)
         if len(results) != expected:
             if len(results) > expected and all(r is None for r in results[expected:]):
                 results = results[:expected]
@@ -144,14 +145,14 @@ class BackwardCFunction(FunctionCtx, Node):
             g = results[0]
             if (
                 type(g) is Tensor
-                and self.next_functions[0][0] is not None
+                and self.edges[0][0] is not None
                 and g._data.shape == self._inputs_meta[0][0]
                 and g.dtype is self._inputs_meta[0][1]
             ):
                 return [g if create_graph else g._data]
         checked = []
         for i, (g, (next_node, _), meta) in enumerate(
-            zip(results, self.next_functions, self._inputs_meta, strict=True)
+            zip(results, self.edges, self._inputs_meta, strict=True)
         ):
             if g is None or next_node is None:
                 checked.append(None)
@@ -174,6 +175,15 @@ class BackwardCFunction(FunctionCtx, Node):
 
     def output_count(self) -> int:
         return len(self._outputs_meta)
+
+    @property
+    def next_functions(self) -> tuple:
+        """The edges of the tensor arguments (torch lists no entry for the others)."""
+        return tuple(
+            edge
+            for edge, meta in zip(self.edges, self._inputs_meta, strict=False)
+            if meta is not None
+        )
 
     def release(self) -> None:
         """Free the saved tensors after backward (unless the graph is retained)."""
@@ -282,7 +292,7 @@ class Function(metaclass=FunctionMeta):
             needs.append(False)
             edges.append(_NO_EDGE)
         needs = ctx.needs_input_grad = tuple(needs)
-        ctx.next_functions = ()
+        ctx.edges = ()
         tangents = None
         if forward_ad._state[0] >= 0:
             tangents = [forward_ad.tangent_of(a) for a in args]
@@ -308,7 +318,7 @@ class Function(metaclass=FunctionMeta):
             return outputs
         single = not isinstance(outputs, tuple)
         output_tuple = (outputs,) if single else outputs
-        ctx.next_functions = tuple(edges)
+        ctx.edges = tuple(edges)
         ctx._inputs_meta = tuple(inputs_meta)
         outputs_meta = []
         for o in output_tuple:

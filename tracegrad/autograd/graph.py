@@ -1,10 +1,12 @@
 """Nodes of the computation graph (what ``tensor.grad_fn`` is).
 
 Every recorded operation creates one ``Node``. It keeps what the op's VJP rules need
-(the inputs, the output, the op's parameters) and ``next_functions``: for each input, the
-node its gradient flows to next, ``(node, output_nr)`` or ``(None, 0)`` for inputs that
-need no gradient. A leaf that requires grad is reached through its ``AccumulateGrad`` node,
-which adds the arriving gradient into ``leaf.grad``.
+(the inputs, the output, the op's parameters) and ``edges``: for each input, the node its
+gradient flows to next, ``(node, output_nr)`` or ``(None, 0)`` for inputs that need no
+gradient. A leaf that requires grad is reached through its ``AccumulateGrad`` node, which
+adds the arriving gradient into ``leaf.grad``. ``next_functions`` shows the edges as torch
+does: those of the inputs that can have a gradient (not an index, a mask or a class-index
+target, which torch does not list).
 
 Each op gets its own subclass named like PyTorch's (``MmBackward0``), so that
 ``type(y.grad_fn).__name__`` and the printed ``grad_fn=<MmBackward0>`` match torch.
@@ -54,7 +56,7 @@ class Node:
         inputs: the operation's inputs (tensors or constant arrays), ``None`` once freed.
         out: the forward result array(s), kept when a rule needs them.
         params: the non-tensor arguments (``dim``, ``alpha`` ...), passed to the rules.
-        next_functions: where each input's gradient goes next.
+        edges: where each input's gradient goes next (one per input, in order).
     """
 
     __slots__ = (
@@ -62,7 +64,7 @@ class Node:
         "inputs",
         "out",
         "params",
-        "next_functions",
+        "edges",
         "saved_versions",
         "sequence_nr",
         "out_version",
@@ -81,18 +83,27 @@ class Node:
     # the values saved through saved_tensors_hooks (a _PackedSaved), else None
     packed = None
 
-    def __init__(self, op, inputs, out, params, next_functions, saved_versions):
+    def __init__(self, op, inputs, out, params, edges, saved_versions):
         self.op = op
         self.inputs = inputs
         self.out = out
         self.params = params
-        self.next_functions = next_functions
+        self.edges = edges
         self.saved_versions = saved_versions
         self.sequence_nr = next(_sequence)
         self.out_version = None
         self.freed = False
         if record_extras[0]:
             on_record(self)
+
+    @property
+    def next_functions(self) -> tuple:
+        """``(node, output_nr)`` for each input that can have a gradient, as torch lists
+        them (``edges`` has one per input, indices and masks included)."""
+        shown = getattr(self.op, "differentiable_inputs", None)
+        if shown is None:
+            return self.edges
+        return tuple(edge for edge, keep in zip(self.edges, shown, strict=False) if keep)
 
     @property
     def metadata(self) -> dict:
@@ -152,13 +163,21 @@ class Node:
 class AccumulateGrad:
     """The node that receives a leaf's gradient and adds it into ``leaf.grad``."""
 
-    __slots__ = ("variable", "sequence_nr", "next_functions", "pre_hooks", "hooks", "__weakref__")
+    __slots__ = (
+        "variable",
+        "sequence_nr",
+        "edges",
+        "next_functions",
+        "pre_hooks",
+        "hooks",
+        "__weakref__",
+    )
 
     def __init__(self, variable):
         self.variable = variable
         # torch gives AccumulateGrad the highest priority: it runs as soon as it is ready
         self.sequence_nr = float("inf")
-        self.next_functions = ()
+        self.edges = self.next_functions = ()
         self.pre_hooks = None
         self.hooks = None
 
@@ -278,7 +297,7 @@ class _PackedSaved:
         for i, packed in self.inputs.items():
             value = self._unpacked(packed)
             if create_graph:
-                edge_node, nr = node.next_functions[i]
+                edge_node, nr = node.edges[i]
                 if edge_node is None:
                     value = Tensor._make(value._data)
                 elif type(edge_node) is AccumulateGrad:
@@ -310,7 +329,7 @@ def _pack_saved(node) -> None:
     rule_reads = getattr(op, "rule_reads", ())
     needed: set = set()
     reads_out = False
-    for j, (next_node, _) in enumerate(node.next_functions):
+    for j, (next_node, _) in enumerate(node.edges):
         if next_node is None or j >= len(rule_reads):
             continue
         needed.update(rule_reads[j])

@@ -122,6 +122,11 @@ class Op:
             for rule, reads, reads_out in zip(rules, self.rule_reads, self.rule_reads_out)
             if rule is not None
         )
+        # the inputs torch lists in ``next_functions``: those with a rule (not an index, a
+        # mask, a class-index target); every input of a variable-arity op (cat, stack)
+        self.differentiable_inputs = (
+            tuple(rule is not None for rule in self.vjp) if type(self.vjp) is tuple else None
+        )
         # the node keeps ``out`` when a rule reads it, or to know a variable output count
         self.keeps_out = self.saves_out or n_outputs is None
         self._reads_by_mask: dict = {}
@@ -278,7 +283,7 @@ def apply_one(op: Op, x: Tensor, constant=None, params: tuple = ()):
         node.inputs = inputs
         node.out = out if op.keeps_out else None
         node.params = params
-        node.next_functions = (edge,) if constant is None else (edge, _NO_EDGE)
+        node.edges = (edge,) if constant is None else (edge, _NO_EDGE)
         node.sequence_nr = _next_sequence_nr()
         node.freed = False
         node.saved_versions = None
@@ -358,7 +363,7 @@ def _new_node_of(op, inputs, out, params, edges, mask, out_counter):
     node.inputs = inputs
     node.out = out if op.keeps_out else None
     node.params = params
-    node.next_functions = tuple(edges)
+    node.edges = tuple(edges)
     node.sequence_nr = _next_sequence_nr()
     node.freed = False
     node.saved_versions = None

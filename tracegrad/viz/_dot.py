@@ -198,7 +198,7 @@ def _saved_values(fn) -> list:
         return [(f"saved_tensors[{i}]", t) for i, t in enumerate(saved) if t is not None]
     from ..autograd.explain import _input_names, _param_names
 
-    n = len(fn.next_functions)
+    n = len(fn.edges)
     names = _input_names(op, n)
     result = []
     inputs = fn.inputs
