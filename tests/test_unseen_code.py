@@ -3289,6 +3289,18 @@ SNIPPETS = {
             p = torch.tensor([0.1, 0.2, 0.7])
             print(torch.distributions.Categorical(p).sample((4,)))
         """,
+    "f_gumbel_softmax": """
+        torch.manual_seed(0)
+        x = torch.tensor([[1., 2., 0.5], [0., 0., 3.]], requires_grad=True)
+        a = F.gumbel_softmax(x, tau=0.5)
+        b = F.gumbel_softmax(x, hard=True)
+        (a.sum() + (b * torch.arange(3.)).sum()).backward()
+        print(a, b, x.grad)
+    """,
+    "t_selu_celu_namespace": """
+        x = torch.linspace(-2, 2, 5, requires_grad=True)
+        print(torch.selu(x), torch.celu(x, 0.5))
+    """,
 }
 
 XFAIL = {

@@ -106,7 +106,7 @@ from ._random import (  # noqa: E402
 from . import _random as random  # noqa: E402 - torch.random.manual_seed and the like
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
-from .nn.functional import dropout, prelu, threshold  # noqa: E402 - also torch.<name>
+from .nn.functional import celu, dropout, prelu, selu, threshold  # noqa: E402 - also torch.<name>
 from . import func  # noqa: E402 - torch.func: grad, vjp, jvp, jacrev, vmap ...
 from .serialization import load, save  # noqa: E402
 from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...

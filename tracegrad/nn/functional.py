@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as dtypes
-from .. import ops
+from .. import _creation, ops
 from .._tensor import Size, Tensor, type_name
 from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
@@ -34,6 +34,7 @@ __all__ = [
     "gaussian_nll_loss",
     "glu",
     "group_norm",
+    "gumbel_softmax",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -324,6 +325,20 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return nn_ops.log_softmax(input, dim, dtype=dtype)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    r"""A differentiable sample of a categorical distribution: softmax((logits + G) / τ)
+    along ``dim``, with G Gumbel noise (−log of an exponential draw, as torch draws it).
+    ``hard=True`` returns the one-hot of the largest entry, with the soft sample's
+    gradient (the straight-through estimator). ``eps`` is unused (as in torch)."""
+    gumbels = -_creation.empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _creation.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
