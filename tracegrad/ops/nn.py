@@ -1285,21 +1285,34 @@ def _group_norm_vjp_b(m, g, x, weight, bias, out, groups, eps):
 def _group_norm_jvp(m, tangents, x, weight, bias, out, groups, eps):
     dx, dw, db = tangents
     xhat, inv_std = _group_stats(m, x, groups, eps)
-    result = None
+    dxhat = None
     if dx is not None:
         rows = _grouped(m, dx, groups)
         n = rows.shape[-1]
         dxhat = (rows - m.sum(rows, -1, True) / n - xhat * (m.sum(xhat * rows, -1, True) / n)) * (
             inv_std
         )
-        result = m.reshape(dxhat, tuple(x.shape))
-        if weight is not None:
-            result = result * _channel_view(m, weight, x.ndim)
+        dxhat = m.reshape(dxhat, tuple(x.shape))
+    xhat = m.reshape(xhat, tuple(x.shape)) if dw is not None else xhat
+    return _affine_tangent(m, dxhat, xhat, weight, dw, db, _per_channel(m, x.ndim), out)
+
+
+def _per_channel(m, ndim):
+    """Shapes a per-channel vector to broadcast against an (N, C, *) tensor."""
+    return lambda w: _channel_view(m, w, ndim)
+
+
+def _affine_tangent(m, dxhat, xhat, weight, dw, db, view, out):
+    """The tangent of y = w ⊙ x̂ + b: w ⊙ dx̂ + dw ⊙ x̂ + db (absent terms left out);
+    ``view`` shapes w, dw and db to broadcast against x̂."""
+    result = None
+    if dxhat is not None:
+        result = dxhat if weight is None else dxhat * view(weight)
     if dw is not None:
-        term = m.reshape(xhat, tuple(x.shape)) * _channel_view(m, dw, x.ndim)
+        term = xhat * view(dw)
         result = term if result is None else result + term
     if db is not None:
-        term = m.expand(_channel_view(m, db, x.ndim), tuple(x.shape))
+        term = m.expand(view(db), tuple(out.shape))
         result = term if result is None else result + term
     return result if result is not None else m.zeros_like(out)
 
@@ -1398,18 +1411,8 @@ def _layer_norm_jvp(m, tangents, x, weight, bias, out, k, eps):
     dx, dw, db = tangents
     dims = _last_dims(x.ndim, k)
     xhat, inv_std = _norm_stats(m, x, dims, eps)
-    result = None
-    if dx is not None:
-        result = _normalised_grad(m, dx, xhat, inv_std, dims)
-        if weight is not None:
-            result = result * weight
-    if dw is not None:
-        term = xhat * dw
-        result = term if result is None else result + term
-    if db is not None:
-        term = m.expand(db, tuple(x.shape))
-        result = term if result is None else result + term
-    return result if result is not None else m.zeros_like(out)
+    dxhat = None if dx is None else _normalised_grad(m, dx, xhat, inv_std, dims)
+    return _affine_tangent(m, dxhat, xhat, weight, dw, db, lambda w: w, out)
 
 
 LAYER_NORM = Op(
@@ -1480,21 +1483,13 @@ def _batch_norm_vjp_b(m, g, x, weight, bias, out, running_mean, running_var, eps
 def _batch_norm_jvp(m, tangents, x, weight, bias, out, running_mean, running_var, eps):
     dx, dw, db = tangents
     xhat, inv_std = _batch_norm_stats(m, x, running_mean, running_var, eps)
-    result = None
+    dxhat = None
     if dx is not None:
         if running_mean is not None:
-            result = dx * inv_std
+            dxhat = dx * inv_std
         else:
-            result = _normalised_grad(m, dx, xhat, inv_std, _batch_dims(x.ndim))
-        if weight is not None:
-            result = result * _channel_view(m, weight, x.ndim)
-    if dw is not None:
-        term = xhat * _channel_view(m, dw, x.ndim)
-        result = term if result is None else result + term
-    if db is not None:
-        term = m.expand(_channel_view(m, db, x.ndim), tuple(x.shape))
-        result = term if result is None else result + term
-    return result if result is not None else m.zeros_like(out)
+            dxhat = _normalised_grad(m, dx, xhat, inv_std, _batch_dims(x.ndim))
+    return _affine_tangent(m, dxhat, xhat, weight, dw, db, _per_channel(m, x.ndim), out)
 
 
 def _running_stats(torch, x):
