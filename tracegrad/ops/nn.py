@@ -657,7 +657,7 @@ def _common_nll_case(a, target, weight, reduction, ignore_index) -> bool:
 def _nll_forward(xp, a, target, weight, reduction, ignore_index):
     if _common_nll_case(a, target, weight, reduction, ignore_index):
         losses = -a[np.arange(len(target)), target]
-        return np.asarray(losses.sum() / a.dtype.type(len(target)), dtype=a.dtype)
+        return np.asarray(_add_reduce(losses, None) / a.dtype.type(len(target)), dtype=a.dtype)
     class_dim = _nll_class_dim(a.ndim)
     index = np.expand_dims(target, class_dim)
     valid = index != ignore_index
