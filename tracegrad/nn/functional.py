@@ -21,7 +21,7 @@ from ..ops import nn as nn_ops
 from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
 from ..autograd import grad_mode
-from ..ops._registry import apply, apply_one
+from ..ops._registry import apply
 from ..ops.index import one_hot
 from .._dtype import TYPE_WORDS
 
@@ -127,18 +127,9 @@ def linear(input, weight, bias=None):
         tensor([[3., 3., 3., 3.],
                 [3., 3., 3., 3.]])
     """
-    if (
-        bias is not None
-        and isinstance(input, Tensor)
-        and isinstance(weight, Tensor)
-        and isinstance(bias, Tensor)
-        and input._data.ndim == 2
-        and input.dtype is weight.dtype is bias.dtype
-        and weight._data.shape[1] == input._data.shape[1]
-        and bias._data.shape == weight._data.shape[:1]
-    ):
-        # a layer's batch (checked here at once): addmm's node without addmm's own checks
-        return apply(ops.linalg.ADDMM, (bias, input, weight.t()), (1, 1))
+    if bias is not None and isinstance(input, Tensor) and input._data.ndim == 2:
+        if isinstance(weight, Tensor) and weight._data.ndim == 2:  # a layer's batch
+            return ops.addmm(bias, input, weight.t())
     _check_tensor("linear", input)
     _check_tensor("linear", weight, "weight", 2)
     if input.dim() == 0 or weight.dim() == 0:
@@ -518,7 +509,6 @@ def _type_word(d) -> str:
 
 
 _UNSIGNED = {8: np.uint64, 1: np.uint8}
-_PLAIN_FLOATS = (dtypes.float32, dtypes.float64)
 _max = np.maximum.reduce
 
 
@@ -665,25 +655,6 @@ def cross_entropy(
         >>> torch.nn.functional.cross_entropy(logits, torch.tensor([0]))
         tensor(0.2395, grad_fn=<NllLossBackward0>)
     """
-    if (
-        type(input) is Tensor
-        and type(target) is Tensor
-        and weight is None
-        and reduction == "mean"
-        and size_average is None
-        and reduce is None
-        and not label_smoothing
-        and input.dtype in _PLAIN_FLOATS
-        and target.dtype is dtypes.int64
-        and input._data.ndim == 2
-        and target._data.ndim == 1
-        and input._data.shape[0] == target._data.shape[0]
-    ):
-        # a training step's call (a batch of logits and class indices): the same two
-        # nodes as below, without the argument handling the general case needs
-        _check_nll_arguments(input, target, None, ignore_index)
-        log_probs = apply_one(nn_ops.LOG_SOFTMAX, input, None, (1,))
-        return apply(nn_ops.NLL_LOSS, (log_probs, target, None), ("mean", ignore_index))
     _check_tensor("cross_entropy_loss", input)
     _check_tensor("cross_entropy_loss", target, "target", 2)
     reduction = _reduction(reduction, size_average, reduce)

@@ -369,6 +369,20 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     ``mat1`` and α mat1ᵀ G for ``mat2``. With ``beta=0`` the input is ignored.
     """
 
+    if (
+        out is None
+        and isinstance(input, Tensor)
+        and isinstance(mat1, Tensor)
+        and isinstance(mat2, Tensor)
+        and mat1._data.ndim == 2
+        and mat2._data.ndim == 2
+        and input.dtype is mat1.dtype is mat2.dtype
+        and mat2._data.shape[0] == mat1._data.shape[1]
+        and input._data.shape == mat2._data.shape[1:]
+        and input.dtype._category == dtypes.FLOAT
+    ):
+        # a layer's call (a bias of one row's length): every check below at once
+        return apply(ADDMM, (input, mat1, mat2), (beta, alpha))
     for name, t in (("input", input), ("mat1", mat1), ("mat2", mat2)):
         if not isinstance(t, Tensor):
             raise TypeError(f"addmm(): argument '{name}' must be Tensor, not {type_name(t)}")
