@@ -22,7 +22,7 @@ from ..ops._dispatch import common_dtype, unary
 from ..ops._inplace import inplace as _inplace
 from ..autograd import grad_mode
 from ..ops._registry import apply
-from ..ops.index import one_hot
+from ..ops.index import any_outside, one_hot
 from .._dtype import TYPE_WORDS
 
 __all__ = [
@@ -508,10 +508,6 @@ def _type_word(d) -> str:
     return TYPE_WORDS.get(d.name, d.name)
 
 
-_UNSIGNED = {8: np.uint64, 1: np.uint8}
-_max = np.maximum.reduce
-
-
 def _check_nll_arguments(input, target, weight, ignore_index) -> None:
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(
@@ -531,8 +527,7 @@ def _check_nll_arguments(input, target, weight, ignore_index) -> None:
                 f"{_type_word(weight.dtype)}"
             )
     labels = target._data
-    # one reduction instead of min and max: read as unsigned, a negative label is huge
-    if labels.size and _max(labels.view(_UNSIGNED[labels.dtype.itemsize]), axis=None) >= classes:
+    if any_outside(labels, classes):
         labels = labels[labels != ignore_index]  # ignored targets may be out of range
         bad = labels[(labels < 0) | (labels >= classes)]
         if bad.size:

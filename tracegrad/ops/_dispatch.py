@@ -62,9 +62,7 @@ def _from_numpy(x):
     if isinstance(x, np.ndarray):
         from .._creation import tensor
 
-        converted = tensor(x)
-        converted.__dict__["_from_ndarray"] = True  # (read by _numpy_operands)
-        return converted
+        return tensor(x)
     return x
 
 
@@ -104,9 +102,9 @@ def _numpy_operands(a, b):
     (the array's ``__radd__``), so the result has NumPy's dtype for the two arrays (a
     float32 tensor plus a 0-d float64 array is float64): the tensor is cast to it first.
     """
+    has_array = isinstance(a, np.ndarray) or isinstance(b, np.ndarray)
     a, b = _from_numpy(a), _from_numpy(b)
-    arrays = [x for x in (a, b) if isinstance(x, Tensor) and x.__dict__.get("_from_ndarray")]
-    if arrays and isinstance(a, Tensor) and isinstance(b, Tensor):
+    if has_array and isinstance(a, Tensor) and isinstance(b, Tensor):
         target = dtypes.from_numpy_dtype(np.result_type(a._data.dtype, b._data.dtype))
         a, b = (x if x.dtype is target else x.to(target) for x in (a, b))
     return a, b

@@ -402,10 +402,15 @@ def _check_index_dtype(index, message: str, allow_int32: bool = True) -> None:
 _UNSIGNED = {8: np.uint64, 4: np.uint32, 2: np.uint16, 1: np.uint8}
 
 
+def any_outside(index: np.ndarray, size: int) -> bool:
+    """Whether an entry of the integer array ``index`` lies outside ``[0, size)``: one
+    reduction instead of min and max (read as unsigned, a negative index is huge)."""
+    return bool(index.size) and index.view(_UNSIGNED[index.dtype.itemsize]).max() >= size
+
+
 def _check_bounds(index: np.ndarray, size: int, dim: int) -> None:
     """Raise torch's error for the first entry of ``index`` outside ``[0, size)``."""
-    # one reduction instead of min and max: read as unsigned, a negative index is huge
-    if index.size and index.view(_UNSIGNED[index.dtype.itemsize]).max() >= size:
+    if any_outside(index, size):
         bad = index[(index < 0) | (index >= size)].flat[0]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
