@@ -1430,11 +1430,19 @@ def _slices_mask(m, index, shape, dim):
     return Tensor._make(mask) if m.records_graph() else mask
 
 
-def _index_fill_forward(xp, a, index, dim, value):
+def _written_at_slices(a, index, dim, value):
+    """A copy of ``a`` with ``value`` (a number or an array) written at the slices
+    ``index`` along ``dim`` (a 0-d ``a`` or ``value`` read as one element)."""
     result = np.array(a, copy=True)
     target = result.reshape(1) if result.ndim == 0 else result
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.reshape(1)
     target[(slice(None),) * dim + (index.reshape(-1),)] = value
     return result
+
+
+def _index_fill_forward(xp, a, index, dim, value):
+    return _written_at_slices(a, index, dim, value)
 
 
 # the filled slices are constants: the gradient is g with zeros there
@@ -1463,11 +1471,7 @@ INDEX_FILL = Op(
 
 
 def _index_copy_forward(xp, a, index, source, dim):
-    result = np.array(a, copy=True)
-    target = result.reshape(1) if result.ndim == 0 else result
-    source = source.reshape(1) if source.ndim == 0 else source
-    target[(slice(None),) * dim + (index.reshape(-1),)] = source
-    return result
+    return _written_at_slices(a, index, dim, source)
 
 
 # out = a with the slices index replaced by source: a's gradient is g outside them,

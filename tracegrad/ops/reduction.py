@@ -1818,28 +1818,11 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return nansum(input, dim, keepdim) / count
 
 
-__all__ += [
-    "cummax",
-    "cummin",
-    "kthvalue",
-    "logcumsumexp",
-    "median",
-    "mode",
-    "nanmean",
-    "nanmedian",
-    "nansum",
-]
-METHODS += [
-    "cummax",
-    "cummin",
-    "kthvalue",
-    "logcumsumexp",
-    "median",
-    "mode",
-    "nanmean",
-    "nanmedian",
-    "nansum",
-]
+# torch functions that are also Tensor methods
+_SELECTIONS = ["cummax", "cummin", "kthvalue", "logcumsumexp", "median", "mode"]
+_SELECTIONS += ["nanmean", "nanmedian", "nansum"]
+__all__ += _SELECTIONS
+METHODS += _SELECTIONS
 
 
 # ------------------------------------------------------------------ statistics by composition
@@ -2090,27 +2073,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's n
     return result
 
 
-__all__ += [
-    "aminmax",
-    "bincount",
-    "corrcoef",
-    "cov",
-    "diff",
-    "dist",
-    "histc",
-    "nanquantile",
-    "quantile",
-    "trapezoid",
-    "trapz",
-]
-METHODS += [
-    "aminmax",
-    "bincount",
-    "corrcoef",
-    "cov",
-    "diff",
-    "dist",
-    "histc",
-    "nanquantile",
-    "quantile",
-]
+# statistics that are also Tensor methods, and the trapezoid rule (a function only)
+_STATISTICS = ["aminmax", "bincount", "corrcoef", "cov", "diff", "dist", "histc"]
+_STATISTICS += ["nanquantile", "quantile"]
+__all__ += _STATISTICS + ["trapezoid", "trapz"]
+METHODS += _STATISTICS
