@@ -166,21 +166,30 @@ def w2_numpy(steps=W2_STEPS):
     ]
     for step in range(steps):
         x, y = batches[step % len(batches)]
-        w1, b1, w2, b2 = params
-        h = x @ w1 + b1
-        h_relu = np.maximum(h, 0)
-        loss, grad_logits = _softmax_cross_entropy(h_relu @ w2 + b2, y)
-        grad_h = grad_logits @ w2.T
-        grad_h[h <= 0] = 0
-        grads = (x.T @ grad_h, grad_h.sum(axis=0), h_relu.T @ grad_logits, grad_logits.sum(axis=0))
-        for p, v, g in zip(params, velocity, grads, strict=True):
-            if step == 0:
-                v[...] = g  # b1 = g1, as torch.optim.SGD
-            else:
-                v *= momentum
-                v += g
-            p -= lr * v
+        loss, _ = _mlp_sgd_step(params, velocity, step == 0, x, y, lr, momentum)
     return float(loss)
+
+
+def _mlp_sgd_step(params, velocity, first, x, y, lr, momentum):
+    """One step of the character MLP (1024 -> hidden ReLU -> classes) by hand: forward,
+    softmax cross-entropy, gradients, SGD with momentum in place (``first``: the buffer
+    starts as the gradient, as torch.optim.SGD). Returns (loss, logits)."""
+    w1, b1, w2, b2 = params
+    h = x @ w1 + b1
+    h_relu = np.maximum(h, 0)
+    logits = h_relu @ w2 + b2
+    loss, grad_logits = _softmax_cross_entropy(logits, y)
+    grad_h = grad_logits @ w2.T
+    grad_h[h <= 0] = 0
+    grads = (x.T @ grad_h, grad_h.sum(axis=0), h_relu.T @ grad_logits, grad_logits.sum(axis=0))
+    for p, v, g in zip(params, velocity, grads, strict=True):
+        if first:
+            v[...] = g
+        else:
+            v *= momentum
+            v += g
+        p -= lr * v
+    return loss, logits
 
 
 # ----------------------------------------------------------------------------- W3
@@ -499,28 +508,14 @@ def w7_numpy():
     x_all, y_all = _W7_CACHE["numpy_data"]
     rng = np.random.default_rng(0)
     params = [*_init_linear(rng, 1024, 32), *_init_linear(rng, 32, 26)]
-    velocity = [None] * len(params)
+    velocity = [np.zeros_like(p) for p in params]
     order = rng.permutation(len(y_all))
     correct = 0
     for start in range(0, len(order), 8):
         rows = order[start : start + 8]
         x, y = x_all[rows], y_all[rows]
-        w1, b1, w2, b2 = params
-        h = x @ w1 + b1
-        h_relu = np.maximum(h, 0)
-        logits = h_relu @ w2 + b2
-        loss, grad_logits = _softmax_cross_entropy(logits, y)
+        loss, logits = _mlp_sgd_step(params, velocity, start == 0, x, y, 5e-4, 0.9)
         correct += int((logits.argmax(axis=1) == y).sum())
-        grad_h = grad_logits @ w2.T
-        grad_h[h <= 0] = 0
-        grads = (x.T @ grad_h, grad_h.sum(axis=0), h_relu.T @ grad_logits, grad_logits.sum(axis=0))
-        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            if velocity[i] is None:
-                velocity[i] = g.copy()
-            else:
-                velocity[i] *= 0.9
-                velocity[i] += g
-            p -= 5e-4 * velocity[i]
     return float(loss), correct / len(y_all)
 
 
