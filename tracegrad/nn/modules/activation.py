@@ -52,6 +52,41 @@ def _inplace_text(inplace, separator=", ") -> str:
     return f"{separator}inplace=True" if inplace else ""
 
 
+class _InplaceActivation(Module):
+    """An activation whose one option is ``inplace``: ``forward`` is ``_function(input,
+    inplace)`` (``_function``: the ``nn.functional`` counterpart, set by each subclass)."""
+
+    _function = None
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return self._function(input, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_text(self.inplace, "")
+
+
+class _AlphaActivation(Module):
+    """An activation with a scale ``alpha`` and ``inplace`` (ELU, CELU): ``forward`` is
+    ``_function(input, alpha, inplace)``."""
+
+    _function = None
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        return self._function(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
+
+
 class Threshold(Module):
     r"""Keep the elements above a threshold, replace the others by a fixed value.
 
@@ -91,7 +126,7 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}{_inplace_text(self.inplace)}"
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     r"""Rectified linear unit: negative elements become zero, the others pass unchanged.
 
     .. math:: \mathrm{ReLU}(x) = \max(0, x)
@@ -116,15 +151,7 @@ class ReLU(Module):
         tensor([0., 0., 2.])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu(input, self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace, "")
+    _function = staticmethod(F.relu)
 
 
 class Hardtanh(Module):
@@ -250,7 +277,7 @@ class Tanh(Module):
         return ops.tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     r"""Sigmoid-weighted linear unit (also called swish): :math:`y = x \, \sigma(x)`.
 
     A smooth ReLU-like curve that dips slightly below zero for negative inputs.
@@ -270,18 +297,10 @@ class SiLU(Module):
         tensor([0.0000, 0.7311])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.silu(input, self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace, "")
+    _function = staticmethod(F.silu)
 
 
-class ELU(Module):
+class ELU(_AlphaActivation):
     r"""Exponential linear unit: identity for positive inputs, a saturating exponential
     for negative ones.
 
@@ -308,16 +327,7 @@ class ELU(Module):
         ELU(alpha=1.0)
     """
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha = alpha
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.elu(input, alpha=self.alpha, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
+    _function = staticmethod(F.elu)
 
 
 class GELU(Module):
@@ -547,7 +557,7 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     r"""Scaled ELU: :math:`\lambda x` for :math:`x > 0`, :math:`\lambda\alpha(e^x - 1)`
     otherwise, with :math:`\alpha \approx 1.6733` and :math:`\lambda \approx 1.0507`.
 
@@ -561,18 +571,10 @@ class SELU(Module):
         SELU()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.selu(input, self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace, "")
+    _function = staticmethod(F.selu)
 
 
-class CELU(Module):
+class CELU(_AlphaActivation):
     r"""Continuously differentiable ELU:
     :math:`\max(0, x) + \min(0, \alpha(e^{x/\alpha} - 1))`.
 
@@ -583,19 +585,10 @@ class CELU(Module):
         CELU(alpha=1.0)
     """
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha = alpha
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.celu(input, self.alpha, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
+    _function = staticmethod(F.celu)
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     r""":math:`\text{Mish}(x) = x \tanh(\text{softplus}(x))`: a smooth, non-monotonic
     ReLU-like function.
 
@@ -606,15 +599,7 @@ class Mish(Module):
         Mish()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace, "")
+    _function = staticmethod(F.mish)
 
 
 class Softsign(Module):
