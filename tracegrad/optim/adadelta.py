@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _check_lr,
-    _evaluate,
     _require,
     _step_counter,
     _to_scalar,
-    _use_grad,
 )
 
 __all__ = ["Adadelta"]
 
 
-class Adadelta(Optimizer):
+class Adadelta(GroupwiseOptimizer):
     r"""Adadelta (Zeiler, 2012): like RMSprop it divides the gradient by a running RMS
     of past gradients, and it multiplies by a running RMS of past *updates*, so that the
     step has the units of the parameter and the learning rate can stay at 1.
@@ -84,19 +82,6 @@ class Adadelta(Optimizer):
             differentiable=differentiable,
         )
         super().__init__(params, settings)
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])

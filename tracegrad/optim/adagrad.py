@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _check_fused,
     _check_lr,
-    _evaluate,
     _get_value,
     _require,
-    _use_grad,
 )
 from .optimizer import _step_counter, _to_scalar
 
 __all__ = ["Adagrad"]
 
 
-class Adagrad(Optimizer):
+class Adagrad(GroupwiseOptimizer):
     r"""Adagrad (Duchi et al., 2011): every coordinate gets its own step size, which
     shrinks as the squared gradients seen on that coordinate add up. Rarely-updated
     coordinates (features that seldom appear) keep large steps; busy ones slow down.
@@ -103,19 +101,6 @@ class Adagrad(Optimizer):
         slot = self.state[param]
         slot["step"] = _step_counter()
         slot["sum"] = _creation.full_like(param, self.defaults["initial_accumulator_value"])
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])

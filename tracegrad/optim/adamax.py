@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _check_adam_options,
-    _evaluate,
     _get_value,
     _step_counter,
     _to_scalar,
-    _use_grad,
 )
 
 __all__ = ["Adamax"]
 
 
-class Adamax(Optimizer):
+class Adamax(GroupwiseOptimizer):
     r"""Adamax (Kingma & Ba, 2015, section 7): Adam's second moment, an average of
     :math:`g^2`, generalised to an :math:`L^p` average and taken to the limit
     :math:`p \to \infty`. The limit is a running *maximum* of :math:`|g|` that decays by
@@ -80,19 +78,6 @@ class Adamax(Optimizer):
             capturable=capturable,
         )
         super().__init__(params, settings)
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])

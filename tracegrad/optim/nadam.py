@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _require,
     _check_adam_options,
-    _evaluate,
     _get_value,
     _step_counter,
     _to_scalar,
-    _use_grad,
 )
 
 __all__ = ["NAdam"]
@@ -23,7 +21,7 @@ def _momentum_at(beta1: float, t: int | float, psi: float) -> float:
     return beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
 
 
-class NAdam(Optimizer):
+class NAdam(GroupwiseOptimizer):
     r"""NAdam (Dozat, 2016): Adam with Nesterov's look-ahead. Instead of stepping along
     the current average :math:`m_t`, it steps along a mix of the fresh gradient and the
     average it will become one step later. The momentum coefficient follows a warm-up
@@ -101,19 +99,6 @@ class NAdam(Optimizer):
             differentiable=differentiable,
         )
         super().__init__(params, settings)
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])

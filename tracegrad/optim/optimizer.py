@@ -621,3 +621,24 @@ def _zero_in_place(grad: Tensor) -> None:
     else:
         grad.requires_grad_(False)
     grad.zero_()
+
+
+class GroupwiseOptimizer(Optimizer):
+    """An optimizer whose step updates each parameter group on its own: subclasses write
+    ``_update_group(options)``, the update of one group's parameters with its options."""
+
+    @_use_grad
+    def step(self, closure=None):
+        """Update every parameter that has a gradient, once.
+
+        Args:
+            closure (Callable, optional): recomputes the loss (with ``backward()``) and
+                returns it; its value is returned.
+        """
+        loss = _evaluate(closure)
+        for options in self.param_groups:
+            self._update_group(options)
+        return loss
+
+    def _update_group(self, options: dict) -> None:
+        raise NotImplementedError

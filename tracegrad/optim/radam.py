@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _check_adam_options,
-    _evaluate,
     _get_value,
     _step_counter,
     _to_scalar,
-    _use_grad,
 )
 
 __all__ = ["RAdam"]
@@ -27,7 +25,7 @@ def _rectifier(sma: float, sma_max: float) -> float:
     return (numerator / denominator) ** 0.5
 
 
-class RAdam(Optimizer):
+class RAdam(GroupwiseOptimizer):
     r"""RAdam, "rectified Adam" (Liu et al., 2020). In its first steps Adam divides by a
     second moment estimated from very few gradients, so its adaptive step size has a
     huge variance; that is why Adam often needs a learning-rate warm-up. RAdam measures
@@ -105,19 +103,6 @@ class RAdam(Optimizer):
             differentiable=differentiable,
         )
         super().__init__(params, settings)
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from .. import _creation
 from .optimizer import (
-    Optimizer,
+    GroupwiseOptimizer,
     _check_lr,
-    _evaluate,
     _require,
     _step_counter,
     _to_scalar,
-    _use_grad,
 )
 
 __all__ = ["RMSprop"]
 
 
-class RMSprop(Optimizer):
+class RMSprop(GroupwiseOptimizer):
     r"""RMSprop (Hinton's lecture notes, 2012): divide each coordinate of the gradient
     by the root of a running average of its squares. Unlike Adagrad's growing sum, the
     average forgets old gradients, so the step size does not decay to zero.
@@ -95,19 +93,6 @@ class RMSprop(Optimizer):
             differentiable=differentiable,
         )
         super().__init__(params, settings)
-
-    @_use_grad
-    def step(self, closure=None):
-        """Update every parameter that has a gradient, once.
-
-        Args:
-            closure (Callable, optional): recomputes the loss (with ``backward()``) and
-                returns it; its value is returned.
-        """
-        loss = _evaluate(closure)
-        for options in self.param_groups:
-            self._update_group(options)
-        return loss
 
     def _update_group(self, options: dict) -> None:
         lr = _to_scalar(options["lr"])
