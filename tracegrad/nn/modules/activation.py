@@ -87,6 +87,24 @@ class _AlphaActivation(Module):
         return f"alpha={self.alpha}{_inplace_text(self.inplace)}"
 
 
+class _SoftmaxFamily(Module):
+    """Softmax, LogSoftmax and Softmin: a normalisation along ``dim``; ``forward`` is
+    ``_function(input, dim)``."""
+
+    _function = None
+
+    def __init__(self, dim=None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        # _stacklevel points the "implicit dim" warning at the caller's line
+        return self._function(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
 class Threshold(Module):
     r"""Keep the elements above a threshold, replace the others by a fixed value.
 
@@ -485,7 +503,7 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class Softmax(Module):
+class Softmax(_SoftmaxFamily):
     r"""Turn scores into probabilities along dimension ``dim``.
 
     .. math:: y_i = \frac{e^{x_i}}{\sum_j e^{x_j}}
@@ -511,19 +529,10 @@ class Softmax(Module):
                 [0.2500, 0.2500, 0.2500, 0.2500]])
     """
 
-    def __init__(self, dim=None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        # _stacklevel points the "implicit dim" warning at the caller's line
-        return F.softmax(input, dim=self.dim, _stacklevel=5)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+    _function = staticmethod(F.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_SoftmaxFamily):
     r"""The logarithm of softmax along ``dim``, computed without forming the softmax.
 
     .. math:: y_i = x_i - \log \sum_j e^{x_j}
@@ -546,15 +555,7 @@ class LogSoftmax(Module):
         LogSoftmax(dim=1)
     """
 
-    def __init__(self, dim=None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.log_softmax(input, dim=self.dim, _stacklevel=5)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+    _function = staticmethod(F.log_softmax)
 
 
 class SELU(_InplaceActivation):
@@ -691,7 +692,7 @@ class LogSigmoid(Module):
         return F.logsigmoid(input)
 
 
-class Softmin(Module):
+class Softmin(_SoftmaxFamily):
     r"""Softmax of the negated input along ``dim``: the smallest entries get the largest
     probabilities.
 
@@ -702,15 +703,7 @@ class Softmin(Module):
         Softmin(dim=1)
     """
 
-    def __init__(self, dim=None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.softmin(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+    _function = staticmethod(F.softmin)
 
 
 class GLU(Module):
