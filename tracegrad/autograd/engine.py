@@ -295,11 +295,7 @@ def _run_backward(
                 if op.every_rule_saves or (op.saves and _has_saved_tensors(node)):
                     node.inputs = None
                 else:
-                    freed = list(inputs)
-                    for i, x in enumerate(freed):
-                        if isinstance(x, Tensor):
-                            freed[i] = _freed(x)
-                    node.inputs = tuple(freed)
+                    node.inputs = tuple([_freed(x) if isinstance(x, Tensor) else x for x in inputs])
         # leaves last: every gradient for them has arrived
         for node in accumulators:
             g = pending.pop(node)[0]

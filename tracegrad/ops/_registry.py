@@ -130,6 +130,9 @@ class Op:
         # the node keeps ``out`` when a rule reads it, or to know a variable output count
         self.keeps_out = self.saves_out or n_outputs is None
         self._reads_by_mask: dict = {}
+        # what a node reads when input 0 alone needs a gradient (apply_one's case)
+        first_reads, self.first_reads_out = self.reads_for(1) if rules else ((), False)
+        self.first_reads_input = 0 in first_reads
         self.node_class = type(grad_fn, (graph_module.Node,), {"__slots__": ()})
         if name in REGISTRY:
             raise ValueError(f"op {name!r} is defined twice")
@@ -286,14 +289,8 @@ def apply_one(op: Op, x: Tensor, constant=None, params: tuple = ()):
         node.edges = (edge,) if constant is None else (edge, _NO_EDGE)
         node.sequence_nr = _next_sequence_nr()
         node.freed = False
-        node.saved_versions = None
-        node.out_version = None
-        if op.saves:
-            reads = op._reads_by_mask.get(1) or op.reads_for(1)
-            if reads[0] and reads[0][0] == 0:
-                node.saved_versions = [(0, x._version[0])]
-            if reads[1]:
-                node.out_version = (version, 0)
+        node.saved_versions = [(0, x._version[0])] if op.first_reads_input else None
+        node.out_version = (version, 0) if op.first_reads_out else None
         if _record_extras[0]:
             graph_module.on_record(node)
         result.grad_fn = node
