@@ -18,6 +18,10 @@ import tracegrad
         "t.lerp(a, b, w)",
         "t.lerp(a, b, 0.3)",
         "t.lerp(a, b, 0.8)",
+        "t.addcmul(a, b, w)",
+        "t.addcmul(a, b, w, value=-0.3)",
+        "a.clone().addcmul_(b, b, value=1e-3)",
+        "t.addcdiv(a, b, w + 0.5, value=-0.7)",
     ],
 )
 def test_fused_results_are_bit_identical(dtype, expression):

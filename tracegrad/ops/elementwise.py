@@ -16,6 +16,7 @@ from .. import _dtype as dtypes
 from .._tensor import Tensor, type_name
 from ._dispatch import binary, constant_array, unary
 from ._registry import Arg, Op, Sample, apply, apply_one
+from ._special import fma
 from .arithmetic import _finish, silent
 
 X = Arg((3, 4))
@@ -979,10 +980,12 @@ COPYSIGN = Op(
 
 
 # out = input + value · t₁ t₂: d = d input + value (t₂ dt₁ + t₁ dt₂)
+# (PyTorch's kernel rounds value · t₁, then adds its product with t₂ in a fused
+# multiply-add: one rounding fewer than a + value·t₁·t₂, and the bits torch gives)
 ADDCMUL = Op(
     "addcmul",
     "AddcmulBackward0",
-    forward=lambda xp, a, t1, t2, value: a + np.asarray(value, a.dtype) * t1 * t2,
+    forward=lambda xp, a, t1, t2, value: fma(np.asarray(value, a.dtype) * t1, t2, a),
     vjp=(
         lambda m, g, a, t1, t2, out, value: m.sum_to(g, a.shape),
         lambda m, g, a, t1, t2, out, value: m.sum_to(g * value * t2, t1.shape),
@@ -1000,7 +1003,7 @@ ADDCMUL = Op(
 ADDCDIV = Op(
     "addcdiv",
     "AddcdivBackward0",
-    forward=lambda xp, a, t1, t2, value: a + np.asarray(value, a.dtype) * (t1 / t2),
+    forward=lambda xp, a, t1, t2, value: a + np.asarray(value, a.dtype) * t1 / t2,  # torch's order
     vjp=(
         lambda m, g, a, t1, t2, out, value: m.sum_to(g, a.shape),
         lambda m, g, a, t1, t2, out, value: m.sum_to(g * value / t2, t1.shape),

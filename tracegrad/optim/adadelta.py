@@ -100,8 +100,8 @@ class Adadelta(GroupwiseOptimizer):
             grad = -param.grad if options["maximize"] else param.grad
             if decay != 0:
                 grad = grad.add(param, alpha=decay)
-            sq_grads.mul_(rho).add_(keep * grad * grad)
+            sq_grads.mul_(rho).addcmul_(grad, grad, value=keep)
             grad_rms = sq_grads.add(eps).sqrt_()
             update = sq_steps.add(eps).sqrt_().div_(grad_rms).mul_(grad)
-            sq_steps.mul_(rho).add_(keep * update * update)
+            sq_steps.mul_(rho).addcmul_(update, update, value=keep)
             param.add_(update, alpha=-lr)

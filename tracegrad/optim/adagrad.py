@@ -118,6 +118,6 @@ class Adagrad(GroupwiseOptimizer):
                 grad = grad.add(param, alpha=decay)
             lr_t = lr / (1 + (t - 1) * kappa)
             total = slot["sum"]
-            total.add_(grad * grad)
+            total.addcmul_(grad, grad, value=1)
             scale = total.sqrt().add_(eps)
             param.add_(-lr_t * grad / scale)

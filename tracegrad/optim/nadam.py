@@ -128,7 +128,7 @@ class NAdam(GroupwiseOptimizer):
             mu_after = _momentum_at(b1, t + 1, psi)
             product *= mu_now  # P_t, kept in the state tensor
             mean.lerp_(grad, 1 - b1)
-            sq_mean.mul_(b2).add_((1 - b2) * grad * grad)
+            sq_mean.mul_(b2).addcmul_(grad, grad, value=1 - b2)
             scale = sq_mean.div(correction2).sqrt().add_(eps)
 
             p_now = _get_value(product)

@@ -128,7 +128,7 @@ class RAdam(GroupwiseOptimizer):
                 else:
                     grad = grad.add(param, alpha=decay)
             mean.lerp_(grad, 1 - b1)
-            sq_mean.mul_(b2).add_((1 - b2) * grad * grad)
+            sq_mean.mul_(b2).addcmul_(grad, grad, value=1 - b2)
 
             correction1 = 1 - b1**t
             correction2 = 1 - b2**t

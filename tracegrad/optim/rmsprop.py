@@ -114,11 +114,11 @@ class RMSprop(GroupwiseOptimizer):
             slot["step"] += 1
             if decay != 0:
                 grad = grad.add(param, alpha=decay)
-            sq_mean.mul_(alpha).add_((1 - alpha) * grad * grad)
+            sq_mean.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
             if centered:
                 mean = slot["grad_avg"]
                 mean.lerp_(grad, 1 - alpha)
-                spread = (sq_mean - mean * mean).sqrt_()
+                spread = sq_mean.addcmul(mean, mean, value=-1).sqrt_()
             else:
                 spread = sq_mean.sqrt()
             scale = spread.add_(eps)
