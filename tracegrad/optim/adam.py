@@ -10,6 +10,7 @@ from .optimizer import (
     Optimizer,
     _add_scaled_,
     _array_step_params,
+    _blockwise,
     _check_adam_options,
     _check_fused,
     _evaluate,
@@ -175,7 +176,7 @@ class Adam(Optimizer):
                 else:
                     g = g.add(p, alpha=weight_decay)  # g ← g + λx
             m.lerp_(g, 1 - beta1)  # m ← β₁m + (1 − β₁)g
-            v.mul_(beta2).add_((1 - beta2) * g * g)  # v ← β₂v + (1 − β₂)g²
+            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v ← β₂v + (1 − β₂)g²
 
             t = _get_value(state["step"])
             lr_t = lr / (1 - beta1**t)  # η/(1 − β₁ᵗ): m's bias correction folded in
@@ -190,50 +191,56 @@ class Adam(Optimizer):
     def _step_arrays(self, group, pairs):
         """The same update on the NumPy arrays, in place (fast path: nothing is recorded),
         with the roundings of the Tensor ops above. Each array changed in place has its
-        version bumped as the Tensor ops would."""
+        version bumped as the Tensor ops would. Large parameters are updated a block at a
+        time (``_blockwise``): every temporary is then cache-sized."""
         lr = _to_scalar(group["lr"])
         beta1, beta2 = (_to_scalar(b) for b in group["betas"])
         eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
+        decay = 0 if weight_decay == 0 or group["decoupled_weight_decay"] else weight_decay
         for p, g in pairs:
             state = self._init_state(p, amsgrad)
             x = p._data
             if group["maximize"]:
                 g = -g
             state["step"] += 1
-            if weight_decay != 0:
-                if group["decoupled_weight_decay"]:
-                    x *= 1 - lr * weight_decay  # x ← (1 − ηλ) x
-                    p._version[0] += 1
-                else:
-                    g = g.copy()
-                    _add_scaled_(g, weight_decay, x)  # g ← g + λx
-            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-            scratch = g - m  # m ← β₁m + (1 − β₁)g, as lerp: m + w(g − m) for w < 0.5
-            weight = np.float32(1 - beta1) if m.dtype == np.float32 else 1 - beta1
-            if weight < 0.5:
-                _add_scaled_(m, weight, scratch)
-            else:  # ... else g − (g − m)(1 − w)
-                m[...] = g
-                _add_scaled_(m, -(1 - weight), scratch)
-            v *= beta2  # v ← β₂v + (1 − β₂)g²
-            np.multiply(g, 1 - beta2, out=scratch)
-            scratch *= g
-            v += scratch
-            state["exp_avg"]._version[0] += 1
-            state["exp_avg_sq"]._version[0] += 2
-
+            if weight_decay != 0 and group["decoupled_weight_decay"]:
+                x *= 1 - lr * weight_decay  # x ← (1 − ηλ) x
+                p._version[0] += 1
             t = _get_value(state["step"])
-            lr_t = lr / (1 - beta1**t)
+            lr_t = lr / (1 - beta1**t)  # η/(1 − β₁ᵗ): m's bias correction folded in
             root_c2 = (1 - beta2**t) ** 0.5
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            v_max = state["max_exp_avg_sq"]._data if amsgrad else None
+            for blocks in _blockwise(x, g, m._data, v._data, v_max):
+                _adam_update(*blocks, beta1, beta2, eps, decay, lr_t, root_c2)
+            m._version[0] += 1
+            v._version[0] += 2
             if amsgrad:
-                v_max = state["max_exp_avg_sq"]
-                np.maximum(v_max._data, v, out=v_max._data)  # v_max ← max(v_max, v)
-                v_max._version[0] += 1
-                v = v_max._data
-            denom = np.sqrt(v)  # √(v/(1−β₂ᵗ)) + ε
-            denom /= root_c2
-            denom += eps
-            np.multiply(m, -lr_t, out=scratch)  # x ← x − η/(1−β₁ᵗ) · m/denom
-            scratch /= denom
-            x += scratch
+                state["max_exp_avg_sq"]._version[0] += 1
             p._version[0] += 1
+
+
+def _adam_update(x, g, m, v, v_max, beta1, beta2, eps, decay, lr_t, root_c2):
+    """One Adam step on arrays (or on matching blocks of them), in place."""
+    if decay != 0:
+        g = g.copy()
+        _add_scaled_(g, decay, x)  # g ← g + λx
+    scratch = g - m  # m ← β₁m + (1 − β₁)g, as lerp: m + w(g − m) for w < 0.5
+    weight = np.float32(1 - beta1) if m.dtype == np.float32 else 1 - beta1
+    if weight < 0.5:
+        _add_scaled_(m, weight, scratch)
+    else:  # ... else g − (g − m)(1 − w)
+        m[...] = g
+        _add_scaled_(m, -(1 - weight), scratch)
+    v *= beta2  # v ← β₂v + (1 − β₂)g², with addcmul's fused multiply-add
+    np.multiply(g, 1 - beta2, out=scratch)
+    _add_scaled_(v, scratch, g)
+    if v_max is not None:
+        np.maximum(v_max, v, out=v_max)  # v_max ← max(v_max, v)
+        v = v_max
+    denom = np.sqrt(v)  # √(v/(1−β₂ᵗ)) + ε
+    denom /= root_c2
+    denom += eps
+    np.multiply(m, -lr_t, out=scratch)  # x ← x − η/(1−β₁ᵗ) · m/denom
+    scratch /= denom
+    x += scratch
