@@ -545,6 +545,11 @@ class _Clean(ast.NodeTransformer):
             return ast.copy_location(ast.Name(new, ast.Load()), node)
         if node.id in self.constants:
             return ast.copy_location(ast.Constant(self.constants[node.id]), node)
+        value = self.functions.get(node.id)
+        if isinstance(value, np.ndarray) and value.ndim == 0:  # ops.elementwise.ONE: "1"
+            number = value.item()
+            number = int(number) if float(number).is_integer() else number
+            return ast.copy_location(ast.Constant(number), node)
         return node
 
 

@@ -570,6 +570,9 @@ _OP_WORDS = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide"
 
 
 def binary(kind, a, b) -> Expr:
+    # a 0-d NumPy array is a number (rules write some constants that way: ops.elementwise.ONE)
+    a = a.item() if isinstance(a, np.ndarray) and a.ndim == 0 else a
+    b = b.item() if isinstance(b, np.ndarray) and b.ndim == 0 else b
     if not isinstance(a, Expr | numbers.Real | Dim) or not isinstance(b, Expr | numbers.Real | Dim):
         bad = b if isinstance(a, Expr | numbers.Real | Dim) else a
         raise TypeError(f"matcalc: cannot {_OP_WORDS[kind]} an expression and {type(bad).__name__}")
