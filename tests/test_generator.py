@@ -430,6 +430,20 @@ def test_randperm(seed):
     assert_same_state(tg, g)
 
 
+@pytest.mark.parametrize("block", [None, 16, 1])
+def test_randperm_in_blocks(block, monkeypatch):
+    """Fisher-Yates evaluated a block of steps at a time (clean steps swapped at once, the
+    rest through the renumbered sub-shuffle): sizes spanning many blocks, and tiny blocks
+    where most steps share positions, against torch."""
+    if block is not None:
+        monkeypatch.setattr(engine, "_SHUFFLE_BLOCK", block)
+    sizes = [100, 1000, 5000] if block is not None else [engine._SHUFFLE_BLOCK * 5 + 3, 300_000]
+    tg, g = pair(11)
+    for n in sizes:
+        assert_same(engine.randperm(g, n), torch.randperm(n, generator=tg))
+    assert_same_state(tg, g)
+
+
 def test_randperm_errors():
     g = engine.Generator()
     with pytest.raises(RuntimeError, match="n cannot be greater than 2049 for Half type."):
