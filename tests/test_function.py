@@ -177,9 +177,53 @@ def non_differentiable_output(torch):
     return [repr(values), repr(indices), indices.requires_grad, repr(x.grad)]
 
 
+def chains_of_functions(torch):
+    """Custom nodes run back to back (the engine's chain path) and where a chain branches,
+    rejoins, passes through a two-output Function or a built-in op, and is walked twice."""
+
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    class Halves(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 0.5, x * -0.25
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            return g1 * 0.5 - g2 * 0.25
+
+    x = torch.tensor([0.5, -0.7, 0.8], requires_grad=True)
+    chain = x * 1.25
+    for _ in range(4):
+        chain = Cube.apply(chain)
+    chain.sum().backward()  # a plain chain of custom nodes
+    plain = repr(x.grad)
+    x.grad = None
+    y = x
+    for _ in range(3):
+        y = Cube.apply(Cube.apply(y) * 1.5)
+    left, right = Halves.apply(Cube.apply(y))
+    branch = Cube.apply(left) + Cube.apply(Cube.apply(x))  # rejoins the leaf's own chain
+    total = (branch + right.exp()).sum()
+    total.backward(retain_graph=True)
+    first = repr(x.grad)
+    total.backward()
+    return [plain, first, repr(x.grad), type(branch.grad_fn).__name__]
+
+
 @pytest.mark.parametrize(
     "scenario",
     [
+        chains_of_functions,
         my_relu,
         two_outputs_and_constants,
         unused_output_materialized,

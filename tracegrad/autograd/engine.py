@@ -197,13 +197,30 @@ def _run_backward(
                 op = node.op
                 if not (fast and op.n_outputs == 1 and node.hooks_free):
                     if fast and op is _CUSTOM_OP and node.hooks_free:
-                        # a custom Function's node (the general path's steps, fewer checks)
-                        input_grads = node.run_backward(grads, False)
-                        if not keep_graph:
-                            node.release()
-                        for (next_node, nr), g in zip(node.edges, input_grads):
-                            if g is not None and next_node is not None:
-                                _receive(pending, ready, accumulators, next_node, nr, g)
+                        # a custom Function's node (the general path's steps, fewer checks);
+                        # on a chain of them the next one runs at once, as ``follow`` does
+                        while True:
+                            input_grads = node.run_backward(grads, False)
+                            if not keep_graph:
+                                node.release()
+                            edges = node.edges
+                            if len(edges) == 1 and not ready and input_grads[0] is not None:
+                                next_node, nr = edges[0]
+                                if (
+                                    next_node is not None
+                                    and type(next_node) is not AccumulateGrad
+                                    and next_node.op is _CUSTOM_OP
+                                    and next_node.hooks_free
+                                    and next_node not in pending
+                                ):
+                                    node = next_node
+                                    grads = [None] * next_node.output_count()
+                                    grads[nr] = input_grads[0]
+                                    continue
+                            for (next_node, nr), g in zip(edges, input_grads):
+                                if g is not None and next_node is not None:
+                                    _receive(pending, ready, accumulators, next_node, nr, g)
+                            break
                         continue
                     # the general path: hooks, several outputs, create_graph, observers
                     if node.pre_hooks or node.tensor_hooks:
