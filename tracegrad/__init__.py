@@ -112,6 +112,12 @@ from .serialization import load, save  # noqa: E402
 from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...
 from . import linalg  # noqa: E402 - torch.linalg: inv, det, slogdet, solve, norms
 from . import distributions  # noqa: E402 - torch.distributions: Normal, Categorical ...
+from . import accelerator, backends  # noqa: E402 - no accelerator: tutorials pick "cpu"
+from ._compile import (  # noqa: E402 - eager already: compile returns the model
+    compile,
+    get_float32_matmul_precision,
+    set_float32_matmul_precision,
+)
 
 __version__ = "0.1.0"
 
