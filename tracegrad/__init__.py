@@ -113,6 +113,7 @@ from . import utils  # noqa: E402 - torch.utils.data: Dataset, DataLoader ...
 from . import linalg  # noqa: E402 - torch.linalg: inv, det, slogdet, solve, norms
 from . import distributions  # noqa: E402 - torch.distributions: Normal, Categorical ...
 from . import accelerator, backends  # noqa: E402 - no accelerator: tutorials pick "cpu"
+from . import testing  # noqa: E402 - torch.testing.assert_close
 from ._compile import (  # noqa: E402 - eager already: compile returns the model
     compile,
     get_float32_matmul_precision,
