@@ -230,4 +230,9 @@ def _in_float32(op, inputs, params, arrays):
     if result._data.dtype == _FLOAT32:
         result._data = result._data.astype(np.float16)
         result.dtype = dtypes.float16
+        node = result.grad_fn
+        if node is not None and node.out is not None:
+            # the rules read the output torch saves, the rounded one (in float32: torch's
+            # half backward kernels also compute in float and round once)
+            node.out = result._data.astype(np.float32)
     return result
