@@ -12,6 +12,7 @@ from ._inplace import inplace
 from ._registry import REGISTRY, Arg, Op, Sample, apply
 from .arithmetic import *  # noqa: F403
 from .comparison import *  # noqa: F403
+from .conv import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .index import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -21,11 +22,12 @@ from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .shape import to_dtype
 
+from . import conv
 from ._methods import FAMILIES
 
 # the torch namespace: the families' public functions (not the family modules themselves,
 # so that ``from .ops import *`` does not bind ``tracegrad.nn`` to ``ops.nn``)
-__all__ = [name for family in FAMILIES for name in family.__all__] + [
+__all__ = [name for family in (*FAMILIES, conv) for name in family.__all__] + [
     "REGISTRY",
     "Arg",
     "Op",
