@@ -28,23 +28,20 @@ from .activation import (
     Tanh,
     Threshold,
 )
-from .batchnorm import BatchNorm1d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import (
-    BatchNorm2d,
     Conv1d,
     Conv2d,
     Conv3d,
     ConvTranspose1d,
     ConvTranspose2d,
     ConvTranspose3d,
-    Dropout2d,
-    Fold,
-    Unfold,
 )
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout
+from .dropout import Dropout, Dropout2d
 from .flatten import Flatten, Unflatten
+from .fold import Fold, Unfold
 from .group_norm import GroupNorm, RMSNorm
 from .linear import Bilinear, Identity, Linear
 from .loss import (

@@ -1,4 +1,4 @@
-"""Batch normalization: ``BatchNorm1d``.
+"""Batch normalization: ``BatchNorm1d`` and ``BatchNorm2d``.
 
 A batch-norm layer owns two kinds of state. The learnable scale ``weight`` (gamma) and shift
 ``bias`` (beta) are Parameters, trained like any other. The running estimates of each
@@ -16,7 +16,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["BatchNorm1d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 # Buffer names in registration order (state_dict order follows it).
 _STAT_BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
@@ -182,3 +182,22 @@ class BatchNorm1d(_BatchNorm):
         ndim = input.dim()
         if ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {ndim}D input)")
+
+
+class BatchNorm2d(_BatchNorm):
+    r"""Batch normalization of an image batch (N, C, H, W): each channel is normalized
+    with the mean and variance over the batch and all positions,
+    :math:`y = \gamma_c (x - \mu_c)/\sqrt{\sigma_c^2 + \varepsilon} + \beta_c`; the
+    running statistics and arguments are those of ``BatchNorm1d``.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.BatchNorm2d(6)
+        BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
+
+    def _validate_rank(self, input) -> None:
+        ndim = input.dim()
+        if ndim != 4:
+            raise ValueError(f"expected 4D input (got {ndim}D input)")

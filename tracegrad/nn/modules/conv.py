@@ -1,9 +1,5 @@
 """Convolution layers: ``Conv1d``, ``Conv2d``, ``Conv3d`` and the transposed ones,
 ``ConvTranspose1d``, ``ConvTranspose2d``, ``ConvTranspose3d``.
-
-Also the other layers that convolutional networks are built with and that have no file of
-their own here yet: ``BatchNorm2d`` (batch norm per channel of an image batch),
-``Dropout2d`` (drops whole channels) and ``Unfold``/``Fold`` (im2col and its adjoint).
 """
 
 from __future__ import annotations
@@ -14,21 +10,15 @@ from ... import _creation
 from .. import functional as F  # noqa: N812 - torch's spelling
 from .. import init
 from ..parameter import Parameter
-from .batchnorm import _BatchNorm
-from .dropout import Dropout
 from .module import Module
 
 __all__ = [
-    "BatchNorm2d",
     "Conv1d",
     "Conv2d",
     "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
     "ConvTranspose3d",
-    "Dropout2d",
-    "Fold",
-    "Unfold",
 ]
 
 _PADDING_MODES = ("replicate", "reflect", "circular", "zeros")  # as torch's message lists them
@@ -351,107 +341,3 @@ class ConvTranspose3d(_ConvTransposeNd):
     """
 
     _dims = 3
-
-
-# ---------------------------------------------------------------------------- other CNN layers
-
-
-class BatchNorm2d(_BatchNorm):
-    r"""Batch normalization of an image batch (N, C, H, W): each channel is normalized
-    with the mean and variance over the batch and all positions,
-    :math:`y = \gamma_c (x - \mu_c)/\sqrt{\sigma_c^2 + \varepsilon} + \beta_c`; the
-    running statistics and arguments are those of ``BatchNorm1d``.
-
-    Examples::
-
-        >>> import tracegrad as torch
-        >>> torch.nn.BatchNorm2d(6)
-        BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
-    """
-
-    def _validate_rank(self, input) -> None:
-        ndim = input.dim()
-        if ndim != 4:
-            raise ValueError(f"expected 4D input (got {ndim}D input)")
-
-
-class Dropout2d(Dropout):
-    r"""Channel dropout: while training, each channel of each sample (a whole H×W plane)
-    is zeroed with probability ``p`` and the kept ones scaled by 1/(1−p). Neighbouring
-    pixels are strongly correlated, so dropping single pixels hardly regularizes a
-    convolutional network; dropping channels does. Identity in eval mode.
-
-    The mask is drawn as torch draws it (one Bernoulli per sample and channel), so after
-    the same ``manual_seed`` the same channels are dropped.
-
-    Examples::
-
-        >>> import tracegrad as torch
-        >>> torch.nn.Dropout2d(p=0.2)
-        Dropout2d(p=0.2, inplace=False)
-    """
-
-    def forward(self, input):
-        """Drop whole channels in training mode; return ``input`` as is in eval mode."""
-        return F.dropout2d(input, self.p, self.training, self.inplace)
-
-
-class Unfold(Module):
-    r"""Extract sliding local blocks (im2col): (N, C, H, W) -> (N, C·kH·kW, L), one column
-    per window. See ``tracegrad.nn.functional.unfold``.
-
-    Examples::
-
-        >>> import tracegrad as torch
-        >>> torch.nn.Unfold(kernel_size=(2, 3))(torch.zeros(2, 5, 3, 4)).shape
-        torch.Size([2, 30, 4])
-    """
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        """The columns of ``input``'s windows."""
-        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
-            f"padding={self.padding}, stride={self.stride}"
-        )
-
-
-class Fold(Module):
-    r"""Combine sliding local blocks into a tensor (col2im, the adjoint of ``Unfold``):
-    (N, C·kH·kW, L) -> (N, C, H, W) with ``output_size`` = (H, W); overlapping values add.
-
-    Examples::
-
-        >>> import tracegrad as torch
-        >>> torch.nn.Fold(output_size=(4, 5), kernel_size=(2, 2))(torch.zeros(1, 12, 12)).shape
-        torch.Size([1, 3, 4, 5])
-    """
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__()
-        self.output_size = output_size
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        """The image whose windows are ``input``'s columns, overlaps added."""
-        return F.fold(
-            input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
-            f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
-        )

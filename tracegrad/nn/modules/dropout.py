@@ -1,11 +1,12 @@
-"""``Dropout``: randomly zero elements during training (identity in eval mode)."""
+"""``Dropout`` and ``Dropout2d``: randomly zero elements, or whole channels, during
+training (identity in eval mode)."""
 
 from __future__ import annotations
 
 from .. import functional as F  # noqa: N812 - torch's spelling
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout2d"]
 
 
 class Dropout(Module):
@@ -54,3 +55,24 @@ class Dropout(Module):
     def extra_repr(self) -> str:
         shown = {"p": self.p, "inplace": self.inplace}
         return ", ".join(f"{key}={value}" for key, value in shown.items())
+
+
+class Dropout2d(Dropout):
+    r"""Channel dropout: while training, each channel of each sample (a whole H×W plane)
+    is zeroed with probability ``p`` and the kept ones scaled by 1/(1−p). Neighbouring
+    pixels are strongly correlated, so dropping single pixels hardly regularizes a
+    convolutional network; dropping channels does. Identity in eval mode.
+
+    The mask is drawn as torch draws it (one Bernoulli per sample and channel), so after
+    the same ``manual_seed`` the same channels are dropped.
+
+    Examples::
+
+        >>> import tracegrad as torch
+        >>> torch.nn.Dropout2d(p=0.2)
+        Dropout2d(p=0.2, inplace=False)
+    """
+
+    def forward(self, input):
+        """Drop whole channels in training mode; return ``input`` as is in eval mode."""
+        return F.dropout2d(input, self.p, self.training, self.inplace)
