@@ -36,3 +36,17 @@ def test_two_layer_net_matches_torch():
     for mine, reference in zip(ours[1:], theirs[1:], strict=True):
         assert float(mine[1]) == pytest.approx(float(reference[1]), rel=1e-2)
     assert float(ours[-1][1]) < 1e-3 * float(ours[0][1])
+
+
+def test_lenet_on_the_letters_matches_torch():
+    """The CNN example: the same network printed, the same seeded initial weights and
+    draws, so the same first-epoch loss and accuracy (to float32 rounding of the sums)."""
+    pytest.importorskip("torch", reason="PyTorch is the oracle for the example's output")
+    script = ROOT / "examples" / "cnn" / "lenet_letters.py"
+    ours, theirs = _run(script, "--fast"), _run(script, "--fast", "--torch")
+    assert ours[:-2] == theirs[:-2]  # the model and its parameter count
+    assert "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))" in "\n".join(ours)
+    mine, reference = ours[-2].split(), theirs[-2].split()
+    assert mine[:2] == reference[:2] == ["epoch", "1:"]
+    assert float(mine[4].rstrip(",")) == pytest.approx(float(reference[4].rstrip(",")), rel=1e-3)
+    assert float(mine[7]) == pytest.approx(float(reference[7]), abs=0.02)
