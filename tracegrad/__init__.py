@@ -93,6 +93,7 @@ from ._random import (  # noqa: E402
     manual_seed,
     multinomial,
     normal,
+    poisson,
     rand,
     rand_like,
     randint,

@@ -35,6 +35,8 @@ This module depends on NumPy only and works on plain arrays; it knows nothing ab
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 import operator
 import os
@@ -54,6 +56,7 @@ __all__ = [
     "bernoulli",
     "multinomial",
     "exponential",
+    "poisson",
 ]
 
 # torch's default_rng_seed_val: the seed of a freshly constructed CPU generator.
@@ -1323,6 +1326,150 @@ def exponential(gen: Generator, shape, dtype, lambd=1.0) -> np.ndarray:
     u = gen._uniform_double(n)
     values = (-1.0 / lambd) * _libm(math.log1p, -u)
     return _to_dtype(values, dtype).reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
+# poisson
+# --------------------------------------------------------------------------------------------
+
+
+class _UniformStream:
+    """Double uniforms for a sampler that does not know in advance how many it will use
+    (a rejection sampler). They are drawn from the generator in blocks, for speed;
+    ``close()`` then leaves the generator exactly after the ones that were used."""
+
+    def __init__(self, gen: Generator, expected: int):
+        self._gen = gen
+        self._start = (gen._key.copy(), gen._left, gen._next)
+        self._block = max(16, expected)
+        self._values: list[float] = []
+        self.used = 0
+
+    def __call__(self) -> float:
+        if self.used == len(self._values):
+            self._values += self._gen._uniform_double(self._block).tolist()
+        value = self._values[self.used]
+        self.used += 1
+        return value
+
+    def close(self) -> None:
+        gen = self._gen
+        gen._key, gen._left, gen._next = self._start
+        gen._uniform_double(self.used)
+
+
+def _c_lgamma():
+    """The C library's ``lgamma``, which torch calls. (``math.lgamma`` is CPython's own
+    approximation and may differ in the last bit.) ``math.lgamma`` where no C library is
+    found."""
+    name = ctypes.util.find_library("m") or ctypes.util.find_library("c")
+    try:
+        function = ctypes.CDLL(name).lgamma
+    except (OSError, AttributeError, TypeError):
+        return math.lgamma
+    function.restype = ctypes.c_double
+    function.argtypes = [ctypes.c_double]
+    return function
+
+
+_lgamma = _c_lgamma()
+
+
+def _log(x: float) -> float:
+    """C's ``log``: -inf at 0 (where ``math.log`` raises); ``math.log`` calls the C library."""
+    return math.log(x) if x > 0.0 else -math.inf
+
+
+def _floor(x: float) -> float:
+    """C's ``floor`` on a double (``math.floor`` raises for infinities and NaN)."""
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _to_int64(x: float) -> int:
+    """C's conversion of a double to int64 on x86: truncation, and the "integer
+    indefinite" value -2**63 for NaN, infinities and values out of range."""
+    if not math.isfinite(x) or not -(2.0**63) <= x < 2.0**63:
+        return _INT64_MIN
+    return int(x)
+
+
+def _poisson_ptrs(rate: float, uniform) -> int:
+    """One Poisson draw for ``rate >= 10``: Hörmann's transformed rejection with squeeze
+    (PTRS; "The transformed rejection method for generating Poisson random variables",
+    1993). Each try takes two uniforms U, V; the candidate floor((2a / us + b) U + rate +
+    0.43) is accepted at once in the large central region, else after comparing
+    log(V) with the log of the Poisson probability (lgamma). Plain double arithmetic in
+    the paper's order of operations, as torch's (not vectorized) kernel computes it."""
+    root = math.sqrt(rate)
+    log_rate = _log(rate)
+    b = 0.931 + 2.53 * root
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    v_r = 0.9277 - 3.6224 / (b - 2)
+    while True:
+        u = uniform() - 0.5
+        v = uniform()
+        us = 0.5 - abs(u)
+        if us == 0.0:
+            continue  # u = -0.5: C divides by zero below, k is -inf (or NaN): rejected
+        # the candidate stays a double until it is returned (a rate beyond the int64
+        # range is accepted or rejected by the double's value, then returned as -2**63)
+        k = _floor((2 * a / us + b) * u + rate + 0.43)
+        if us >= 0.07 and v <= v_r:
+            return _to_int64(k)
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if (_log(v) + _log(inv_alpha) - _log(a / (us * us) + b)) <= (
+            -rate + k * log_rate - _lgamma(k + 1)
+        ):
+            return _to_int64(k)
+
+
+def _poisson_product(rate: float, uniform) -> int:
+    """One Poisson draw for ``0 < rate < 10`` (Knuth): multiply uniforms until the
+    product falls to exp(-rate) or below; the draw is how many it took, minus one."""
+    limit = math.exp(-rate)
+    count = 0
+    product = 1.0
+    while True:
+        product *= uniform()
+        if product > limit:
+            count += 1
+        else:
+            return count
+
+
+def poisson(gen: Generator, rates: np.ndarray) -> np.ndarray:
+    """torch.poisson(rates): one Poisson draw per element, of rates' dtype and shape.
+
+    The elements are visited in row-major order whatever the memory layout (torch's
+    result is a new contiguous tensor), each read as a double. A rate of 0 draws nothing
+    and gives 0; below 10 the product-of-uniforms method is used, from 10 on Hörmann's
+    PTRS; both draw double uniforms (``random64()``, 53 bits) one at a time, as many as
+    they need. A negative or NaN rate is an error when it is reached (the draws for the
+    elements before it are used up, as in torch).
+    """
+    rates = np.asarray(rates)
+    if rates.dtype not in _FLOAT_DTYPES:
+        raise _not_implemented("poisson_cpu", rates.dtype)
+    values = rates.astype(np.float64).reshape(-1)
+    with np.errstate(invalid="ignore"):
+        expected = np.clip(np.where(values < 10, values + 1, 3.0), 1, None).sum()
+    uniform = _UniformStream(gen, int(expected) + 16)
+    draws = []
+    try:
+        for rate in values.tolist():
+            if not rate >= 0:
+                raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+            if rate >= 10:
+                draws.append(_poisson_ptrs(rate, uniform))
+            elif rate == 0:
+                draws.append(0)
+            else:
+                draws.append(_poisson_product(rate, uniform))
+    finally:
+        uniform.close()
+    return _to_dtype(np.array(draws, dtype=np.int64), rates.dtype).reshape(rates.shape)
 
 
 def multinomial(gen: Generator, probs: np.ndarray, num_samples, replacement=False) -> np.ndarray:

@@ -488,3 +488,51 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
 Tensor.geometric_ = geometric_
 Tensor.log_normal_ = log_normal_
 Tensor.cauchy_ = cauchy_
+
+
+# ----------------------------------------------------------------- poisson
+
+
+def _make_poisson_op():
+    """The registry entry of ``poisson``: its draws are made first (they use up the
+    generator) and passed in, so as a function of the rates the result is constant and
+    its gradient is zero, torch's ``PoissonBackward0``."""
+    from .ops._registry import Arg, Op, Sample
+
+    return Op(
+        "poisson",
+        "PoissonBackward0",
+        forward=lambda xp, rates, draws: draws,
+        vjp=(lambda m, g, rates, out, draws: g * 0,),
+        jvp="elementwise",
+        samples=[
+            Sample(
+                (Arg((3, 4), 0.0, 30.0),),
+                call=lambda torch, x: torch.poisson(x, torch.Generator().manual_seed(0)),
+            ),
+            Sample(
+                (Arg((5,), 0.0, 5.0, "float32"),),
+                call=lambda torch, x: torch.poisson(x, generator=torch.Generator().manual_seed(7)),
+                note="float32",
+            ),
+        ],
+    )
+
+
+_POISSON = _make_poisson_op()
+
+
+def poisson(input, generator=None) -> Tensor:
+    """Poisson random counts with the rates ``input`` (>= 0), of its dtype and shape:
+    ``torch.poisson(torch.full((3,), 4.0))`` gives counts that average 4. The same
+    numbers as torch after ``manual_seed``. Differentiable with a zero gradient."""
+    from .ops._registry import apply
+
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"poisson(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    if not input.dtype.is_floating_point:
+        raise _not_implemented("poisson_cpu", input.dtype)
+    draws = engine.poisson(_gen(generator), input._data)
+    return apply(_POISSON, (input,), (draws,))

@@ -757,6 +757,514 @@ def scatter_add(input, dim, index, src):
     return apply(SCATTER_ADD, (input, index, src), (dim,))
 
 
+# ---------------------------------------------------------------------------- scatter_reduce
+
+# the NumPy ufunc that combines a position's values, per reduction ("mean" adds, then divides)
+_REDUCE_UFUNCS = {
+    "sum": np.add,
+    "prod": np.multiply,
+    "mean": np.add,
+    "amax": np.maximum,
+    "amin": np.minimum,
+}
+# torch also takes "max" and "min" for "amax" and "amin" (not in its documentation)
+_REDUCE_ALIASES = {"max": "amax", "min": "amin"}
+
+
+def _reduce_identity(reduce: str, dtype: np.dtype):
+    """The value a position starts from when ``include_self=False``: the identity of the
+    reduction (0 for a sum, 1 for a product, the lowest value for a maximum ...)."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "b":
+        return reduce == "amin"
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _as_1d_array(x: np.ndarray) -> np.ndarray:
+    return x.reshape(1) if x.ndim == 0 else x
+
+
+def _scatter_counts(index: np.ndarray, shape: tuple, dim: int, include_self: bool) -> np.ndarray:
+    """For ``mean``: how many values each position of the result averages, those scattered
+    there plus, with ``include_self``, its own. At least 1: an untouched position keeps its
+    value (divided by one)."""
+    counts = np.full(_at_least_1d(shape), int(include_self), dtype=np.int64)
+    np.add.at(counts, ArrayMath.along_key(_as_1d_array(index), dim), 1)
+    return np.maximum(counts, 1).reshape(shape)
+
+
+def _reduce_scattered(xp, a, index, src, dim, reduce, include_self):
+    """``a`` with the values of ``src`` reduced into the positions ``index`` along ``dim``:
+    ``out[i][index[i][j]] = reduce(a[i][index[i][j]] (if include_self), src[i][j], ...)``
+    for ``dim=1``. The ufunc's ``at`` visits the values in row-major order, as torch's loop
+    does, so sums and products round as torch's do."""
+    result = np.array(a, copy=True)
+    target = _as_1d_array(result)
+    index = _as_1d_array(index)
+    src = _as_1d_array(src)
+    if src.shape != index.shape:
+        src = src[tuple(slice(0, n) for n in index.shape)]
+    key = ArrayMath.along_key(index, dim)
+    if not include_self:
+        target[key] = _reduce_identity(reduce, target.dtype)
+    # float16 values are combined in float32 and rounded once at the end, as torch does
+    combined = target.astype(np.float32) if target.dtype == np.float16 else target
+    _REDUCE_UFUNCS[reduce].at(combined, key, src)
+    if combined is not target:
+        target[...] = combined
+    if reduce == "mean":
+        counts = _scatter_counts(index, target.shape, dim, include_self).astype(target.dtype)
+        if target.dtype.kind == "f":
+            target /= counts
+        else:
+            target //= counts  # integer means round down, as in torch
+    return result
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _constant(m, array, like):
+    """A constant array (no gradient flows through it) with ``like``'s dtype, in ``m``'s
+    representation."""
+    array = array.astype(_data(like).dtype)
+    return Tensor._make(array) if m.records_graph() else array
+
+
+def _scatter_reduce_m(m, a, index, src, dim, reduce, include_self):
+    """``scatter_reduce`` inside a rule: recorded on Tensors, on arrays otherwise."""
+    if m.records_graph():
+        return scatter_reduce(a, dim, index, src, reduce, include_self=include_self)
+    return _reduce_scattered(np, a, index, src, dim, reduce, include_self)
+
+
+def _as_1d(m, x):
+    """A 0-d value as a 1-element vector (scatter_reduce reads a 0-d tensor that way)."""
+    return m.reshape(x, (1,)) if x.ndim == 0 else x
+
+
+def _src_block(m, src, index):
+    """The part of ``src`` that is scattered: its leading block of ``index``'s shape."""
+    if tuple(src.shape) == tuple(index.shape):
+        return src
+    return src[tuple(slice(0, n) for n in index.shape)]
+
+
+def _winners(m, a, index, src, out, dim):
+    """For amax/amin: how many values equal the result at each position, the input's own
+    value counted even with ``include_self=False`` (as torch counts it): the gradient is
+    shared evenly among them."""
+    self_wins = m.cast(a == out, a)
+    src_wins = m.cast(src == m.gather(out, dim, index), a)
+    return m.scatter_add(self_wins, dim, index, src_wins)
+
+
+def _scatter_reduce_self_vjp(m, g, a, index, src, out, dim, reduce, include_self):
+    """d out / d a: 1 (sum), 1/count (mean), the product of the other values (prod), or a
+    share of 1 where ``a`` is the extremum (amax/amin); zero at the scattered positions
+    when ``a`` does not take part (``include_self=False``)."""
+    shape = a.shape
+    g, a, index, out = _as_1d(m, g), _as_1d(m, a), _as_1d(m, index), _as_1d(m, out)
+    src = _src_block(m, _as_1d(m, src), index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if reduce == "sum":
+            grad = g
+        elif reduce == "mean":
+            counts = _scatter_counts(_data(index), tuple(a.shape), dim, include_self)
+            grad = g / _constant(m, counts, g)
+        elif reduce == "prod":
+            # the product of the others, out / a, computed without dividing by a zero
+            safe = m.where(a == 0, 1, a)
+            grad = g * _scatter_reduce_m(m, safe, index, src, dim, "prod", include_self) / safe
+        else:
+            grad = m.cast(a == out, g) * (g / _winners(m, a, index, src, out, dim))
+    if not include_self:
+        grad = m.scatter(grad, dim, index, 0)
+    return m.reshape(grad, shape) if len(shape) == 0 else grad
+
+
+def _scatter_reduce_src_vjp(m, g, a, index, src, out, dim, reduce, include_self):
+    """d out / d src, read back at the position each value went to (zeros for the part
+    of ``src`` outside ``index``'s shape, which is not used)."""
+    src_shape = src.shape
+    g, a, index, out = _as_1d(m, g), _as_1d(m, a), _as_1d(m, index), _as_1d(m, out)
+    src = _src_block(m, _as_1d(m, src), index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if reduce == "sum":
+            part = m.gather(g, dim, index)
+        elif reduce == "mean":
+            counts = _scatter_counts(_data(index), tuple(a.shape), dim, include_self)
+            part = m.gather(g / _constant(m, counts, g), dim, index)
+        elif reduce == "prod":
+            zero = src == 0
+            zeros_there = m.scatter_add(m.zeros(a.shape, g), dim, index, m.cast(zero, g))
+            # a zero alone at its position: the product of the others is not out / 0, so
+            # it is recomputed with that zero replaced by one
+            alone = zero & (m.gather(zeros_there, dim, index) == 1)
+            without = _scatter_reduce_m(
+                m, a, index, m.where(alone, 1, src), dim, "prod", include_self
+            )
+            part = m.where(
+                alone,
+                m.gather(g * without, dim, index),
+                m.gather(g * out, dim, index) / m.where(zero, 1, src),
+            )
+        else:
+            share = m.gather(g / _winners(m, a, index, src, out, dim), dim, index)
+            part = m.cast(src == m.gather(out, dim, index), g) * share
+    if reduce == "prod" and m.records_graph() and bool((_data(zeros_there) > 1).any()):
+        # two zeros at one position: this gradient is right but its own derivative is
+        # not; as in torch, differentiating it again raises
+        part = _refused_double_backward().apply(part)
+    return _padded_to(m, part, index, src_shape)
+
+
+_REFUSED = []
+
+
+def _refused_double_backward():
+    """An autograd Function that passes a tensor through and raises torch's error when
+    the result is differentiated (its node is named ``Error``, as torch's)."""
+    if not _REFUSED:
+        from ..autograd.function import Function
+
+        class Refused(Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x.clone()
+
+            @staticmethod
+            def backward(ctx, g):
+                raise RuntimeError(
+                    "scatter_reduce(): Double backward is unsupported for src when >1 zeros "
+                    "in src are scattered to the same position in self"
+                )
+
+        Refused._backward_cls.__name__ = "Error"
+        # torch's node is a C++ class: name() gives it with its namespace
+        Refused._backward_cls.name = lambda self: "torch::autograd::Error"
+        _REFUSED.append(Refused)
+    return _REFUSED[0]
+
+
+def _padded_to(m, part, index, src_shape):
+    """``part`` (of ``index``'s shape) placed at the start of zeros of ``src_shape``."""
+    if tuple(part.shape) == tuple(src_shape):
+        return part
+    index_shape = _at_least_1d(index.shape)
+    if tuple(part.shape) != index_shape:
+        part = m.reshape(part, index_shape)
+    key = tuple(slice(0, n) for n in index_shape)
+    result = m.index_accumulate(part, _at_least_1d(src_shape), key)
+    return result if len(src_shape) else m.reshape(result, tuple(src_shape))
+
+
+def _scatter_reduce_jvp(m, t, a, index, src, out, dim, reduce, include_self):
+    """Each output element depends on its own input element and on the values scattered
+    to it, so the VJP rules with ``g = 1`` give the partial derivatives, and the tangent is
+    their sum weighted by the inputs' tangents."""
+    ones = m.ones_like(out)
+    params = (dim, reduce, include_self)
+    result = None
+    if t[0] is not None:
+        result = t[0] * _scatter_reduce_self_vjp(m, ones, a, index, src, out, *params)
+    if t[2] is not None:
+        weighted = t[2] * _scatter_reduce_src_vjp(m, ones, a, index, src, out, *params)
+        index1 = _as_1d(m, index)
+        block = _src_block(m, _as_1d(m, weighted), index1)
+        added = m.scatter_add(m.zeros(_at_least_1d(a.shape), out), dim, index1, block)
+        added = m.reshape(added, a.shape) if len(a.shape) == 0 else added
+        result = added if result is None else result + added
+    return result
+
+
+def _reduce_sample(reduce, include_self=True, dim=0):
+    return lambda torch, x, i, s: torch.scatter_reduce(
+        x, dim, i, s, reduce, include_self=include_self
+    )
+
+
+# out = a with src's values reduced into it at index (the name ``SCATTER_REDUCE`` is the
+# deprecated ``scatter(..., reduce=)`` above)
+SCATTER_REDUCE_OP = Op(
+    "scatter_reduce",
+    "ScatterReduceBackward0",
+    forward=_reduce_scattered,
+    vjp=(_scatter_reduce_self_vjp, None, _scatter_reduce_src_vjp),
+    jvp=_scatter_reduce_jvp,
+    samples=[
+        Sample(
+            (X, Arg((5, 4), 0, 3, "int64"), Arg((5, 4))),
+            call=_reduce_sample("sum"),
+            note="sum repeated indices",
+        ),
+        Sample(
+            (X, Arg((5, 4), 0, 3, "int64"), Arg((5, 4))),
+            call=_reduce_sample("sum", include_self=False),
+            note="sum without self",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 3, 3), 0, 4, "int64"), Arg((2, 3, 3))),
+            call=_reduce_sample("prod", dim=-1),
+            note="prod",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((2, 3, 3), 0, 4, "int64"), Arg((2, 3, 3))),
+            call=lambda torch, x, i, s: x.scatter_reduce(2, i, s, "prod", include_self=False),
+            note="prod without self",
+        ),
+        Sample(
+            (
+                Arg((2, 3), values=[[0.0, 1.5, -2.0], [0.5, 0.0, 3.0]]),
+                Arg((2, 3), values=[[0, 0, 2], [1, 1, 1]], dtype="int64"),
+                Arg((2, 3), values=[[2.0, -1.0, 0.0], [0.0, 4.0, 1.5]]),
+            ),
+            call=_reduce_sample("prod", dim=1),
+            note="prod with zeros",
+        ),
+        Sample(
+            (X, Arg((3, 2), 0, 4, "int64"), Arg((3, 2))),
+            call=_reduce_sample("mean", dim=1),
+            note="mean smaller index",
+        ),
+        Sample(
+            (X, Arg((4, 4), 0, 3, "int64"), Arg((4, 4))),
+            call=_reduce_sample("mean", include_self=False),
+            note="mean without self",
+        ),
+        Sample(
+            (X, Arg((5, 4), 0, 3, "int64"), Arg((5, 4))),
+            call=_reduce_sample("amax"),
+            note="amax",
+        ),
+        Sample(
+            (X, Arg((3, 3), 0, 4, "int64"), Arg((3, 3))),
+            call=lambda torch, x, i, s: torch.scatter_reduce(
+                x, -1, i, s, reduce="amin", include_self=False
+            ),
+            note="amin without self",
+        ),
+        Sample(
+            (Arg((5,)), Arg((), values=3, dtype="int64"), Arg(())),
+            call=_reduce_sample("prod"),
+            note="0-d index and src",
+        ),
+        Sample(
+            (Arg(()), Arg((1,), values=[0], dtype="int64"), Arg((1,))),
+            call=_reduce_sample("mean"),
+            note="0-d input",
+        ),
+    ],
+)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """A copy of ``input`` with the values of ``src`` *reduced* into the positions in
+    ``index`` along ``dim``: for a 2-d input and ``dim=1``, ``src[i][j]`` goes into
+    ``out[i][index[i][j]]``, and all the values that meet at one position are combined by
+    ``reduce``: ``"sum"``, ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"``.
+
+    With ``include_self=True`` (the default) the input's own value at a position takes
+    part; with ``False`` only the scattered values do (positions nothing is scattered to
+    keep their value either way). Integer means round down. A typical use: the largest
+    score per group, ``torch.full((n,), -inf).scatter_reduce(0, group, score, "amax")``.
+
+    Gradients: the mean's is shared by the values averaged; the product's is the product
+    of the other values (zeros included); the maximum's (minimum's) is shared evenly
+    among the values equal to the result.
+    """
+    if not isinstance(src, Tensor):
+        raise TypeError(
+            f"scatter_reduce(): argument 'src' (position 4) must be Tensor, not {type_name(src)}"
+        )
+    if not isinstance(reduce, str):
+        raise TypeError(
+            f"scatter_reduce(): argument 'reduce' (position 5) must be str, not {type_name(reduce)}"
+        )
+    if not isinstance(include_self, bool):
+        raise TypeError(
+            f"scatter_reduce(): argument 'include_self' must be bool, not {type_name(include_self)}"
+        )
+    dim = _wrap_dim(dim, input._data.ndim)
+    reduce = _REDUCE_ALIASES.get(reduce, reduce)
+    if reduce not in _REDUCE_UFUNCS:
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    ndim = max(input._data.ndim, 1)
+    if max(index._data.ndim, 1) == ndim and 0 < src._data.ndim < ndim:
+        # torch reads src's size along every dimension of index first
+        low, high = -src._data.ndim, src._data.ndim - 1
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{low}, {high}], but got "
+            f"{src._data.ndim})"
+        )
+    _check_scatter("scatter", input, dim, index, src)
+    if reduce == "mean" and input.dtype is dtypes.bool:
+        raise NotImplementedError(
+            "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'"
+        )
+    return apply(SCATTER_REDUCE_OP, (input, index, src), (dim, reduce, include_self))
+
+
+# ---------------------------------------------------------------------------- index_reduce
+
+
+def _spread_index(m, index, source_shape, dim):
+    """index_reduce's 1-d ``index`` as scatter_reduce's: of ``source``'s shape, holding
+    ``index[j]`` at every position j along ``dim``."""
+    shape = _at_least_1d(source_shape)
+    data = _data(index).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+    spread = np.ascontiguousarray(np.broadcast_to(data, shape))
+    return Tensor._make(spread) if m.records_graph() else spread
+
+
+def _index_reduce_forward(xp, a, index, source, dim, reduce, include_self):
+    spread = _spread_index(ArrayMath, index, source.shape, dim)
+    return _reduce_scattered(xp, a, spread, source, dim, reduce, include_self)
+
+
+def _index_reduce_self_vjp(m, g, a, index, source, out, dim, reduce, include_self):
+    spread = _spread_index(m, index, source.shape, dim)
+    return _scatter_reduce_self_vjp(m, g, a, spread, source, out, dim, reduce, include_self)
+
+
+def _index_reduce_source_vjp(m, g, a, index, source, out, dim, reduce, include_self):
+    spread = _spread_index(m, index, source.shape, dim)
+    return _scatter_reduce_src_vjp(m, g, a, spread, source, out, dim, reduce, include_self)
+
+
+def _index_reduce_jvp(m, t, a, index, source, out, dim, reduce, include_self):
+    spread = _spread_index(m, index, source.shape, dim)
+    return _scatter_reduce_jvp(m, t, a, spread, source, out, dim, reduce, include_self)
+
+
+def _index_reduce_sample(reduce, include_self=True, dim=0):
+    return lambda torch, x, i, s: _quiet_beta(
+        torch.index_reduce, x, dim, i, s, reduce, include_self=include_self
+    )
+
+
+def _quiet_beta(function, *args, **kwargs):
+    """Call ``function`` without torch's "index_reduce() is in beta" warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return function(*args, **kwargs)
+
+
+# scatter_reduce with whole slices: source's slice j is reduced into the input's slice
+# index[j] along dim; the same rules, with the index spread over source's shape
+INDEX_REDUCE = Op(
+    "index_reduce",
+    "IndexReduceBackward0",
+    forward=_index_reduce_forward,
+    vjp=(_index_reduce_self_vjp, None, _index_reduce_source_vjp),
+    jvp=_index_reduce_jvp,
+    samples=[
+        Sample(
+            (X, Arg((4,), 0, 3, "int64"), Arg((4, 4))),
+            call=_index_reduce_sample("prod"),
+            note="prod repeated indices",
+        ),
+        Sample(
+            (Arg((2, 3, 4)), Arg((3,), 0, 4, "int64"), Arg((2, 3, 3))),
+            call=_index_reduce_sample("mean", include_self=False, dim=-1),
+            note="mean without self",
+        ),
+        Sample(
+            (X, Arg((5,), 0, 4, "int64"), Arg((3, 5))),
+            call=_index_reduce_sample("amax", dim=1),
+            note="amax",
+        ),
+        Sample(
+            (X, Arg((2,), 0, 3, "int64"), Arg((2, 4))),
+            call=_index_reduce_sample("amin", include_self=False),
+            note="amin without self",
+        ),
+    ],
+)
+
+_INDEX_REDUCTIONS = ("prod", "mean", "amax", "amin")
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """A copy of ``input`` with the slices of ``source`` along ``dim`` *reduced* into the
+    slices ``index`` (1-d): for ``dim=0``, row ``j`` of ``source`` is combined into row
+    ``index[j]`` of the result by ``reduce``: ``"prod"``, ``"mean"``, ``"amax"`` or
+    ``"amin"``. ``include_self`` and the gradients are as in :func:`scatter_reduce`.
+    (Beta in torch, which warns so once.)"""
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"index_reduce(): argument 'index' (position 2) must be Tensor, not {type_name(index)}"
+        )
+    if not isinstance(source, Tensor):
+        raise TypeError(
+            "index_reduce(): argument 'source' (position 3) must be Tensor, not "
+            f"{type_name(source)}"
+        )
+    if not isinstance(include_self, bool):
+        raise TypeError(
+            f"index_reduce(): argument 'include_self' must be bool, not {type_name(include_self)}"
+        )
+    warnings.warn(
+        "index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2
+    )
+    if reduce not in _INDEX_REDUCTIONS:
+        raise RuntimeError(
+            "index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+            f"{reduce}."
+        )
+    dim = _wrap_dim(dim, input._data.ndim)
+    _check_index_dtype(
+        index, "index_reduce_(): Expected dtype int32/int64 for index but got: {type}"
+    )
+    if index._data.ndim > 1:
+        raise IndexError(
+            f"index_reduce_(): Index is supposed to be a vector, but got dim: "
+            f"{index._data.ndim} with type: {_TYPE_WORDS[index.dtype.name]} and size: "
+            f"{list(index.shape)}"
+        )
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_reduce_(): self ({_TYPE_WORDS[input.dtype.name]}) and source "
+            f"({_TYPE_WORDS[source.dtype.name]}) must have the same scalar type"
+        )
+    shape = _at_least_1d(input._data.shape)
+    source_shape = _at_least_1d(source._data.shape)
+    if len(source_shape) < len(shape):
+        raise RuntimeError(
+            f"index_reduce_(): Indexing dim {dim} is out of bounds of the source tensor with "
+            f"dim {source._data.ndim}"
+        )
+    if index._data.size != source_shape[dim]:
+        raise RuntimeError(
+            f"index_reduce_(): Number of indices ({index._data.size}) should be equal to "
+            f"source.size(dim): ({source_shape[dim]}), for dim: {dim}"
+        )
+    if (
+        len(source_shape) != len(shape)
+        or input._data.ndim != source._data.ndim
+        or any(source_shape[d] != shape[d] for d in range(len(shape)) if d != dim)
+    ):
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified "
+            f"dimension. Got self.shape = {list(input.shape)} source.shape = "
+            f"{list(source.shape)}"
+        )
+    if any_outside(index._data, shape[dim]):
+        raise IndexError("index out of range in self")
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError("\"index_func_\" not implemented for 'Bool'")
+    return apply(INDEX_REDUCE, (input, index, source), (dim, reduce, include_self))
+
+
 # ---------------------------------------------------------------------------- index_select
 
 
@@ -1601,9 +2109,9 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     return _with_out(gather(input, dim, indices), out)
 
 
-__all__ += ["index_copy", "index_fill", "take_along_dim"]
-METHODS += ["index_copy", "index_fill", "take_along_dim"]
-INPLACE_METHODS += ["index_copy", "index_fill"]
+__all__ += ["index_copy", "index_fill", "index_reduce", "scatter_reduce", "take_along_dim"]
+METHODS += ["index_copy", "index_fill", "index_reduce", "scatter_reduce", "take_along_dim"]
+INPLACE_METHODS += ["index_copy", "index_fill", "index_reduce", "scatter_reduce"]
 
 
 # ------------------------------------------------------------------ sorted search, unique

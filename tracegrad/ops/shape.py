@@ -1435,3 +1435,212 @@ def detach(input):
 
 
 __all__ += ["detach"]
+
+
+# ---------------------------------------------------------------------------- as_strided
+#
+# A tensor's elements live in a storage, a flat run of memory shared by all its views; the
+# tensor reads element (i, j) at ``storage[offset + i * stride[0] + j * stride[1]]``.
+# ``as_strided`` makes a view with any size, stride and offset on that storage: windows
+# that overlap (``stride < size``), repeated rows (stride 0), diagonals (stride n + 1).
+
+
+def _strided_positions(size, stride, offset) -> np.ndarray:
+    """For each element of a view (``size``, ``stride``, ``offset``), its position in the
+    storage: an int64 array shaped ``size``."""
+    positions = np.full(tuple(size), offset, dtype=np.int64)
+    for dim, (n, step) in enumerate(zip(size, stride, strict=True)):
+        steps = np.arange(n, dtype=np.int64) * step
+        positions = positions + steps.reshape((n,) + (1,) * (len(size) - dim - 1))
+    return positions
+
+
+def _storage_needed(size, stride, offset) -> int:
+    """How many storage elements a view reads up to: 0 when it has no element."""
+    if any(n == 0 for n in size):
+        return 0
+    return offset + 1 + sum((n - 1) * step for n, step in zip(size, stride, strict=True))
+
+
+def _as_strided_forward(xp, storage, size, stride, offset, geometry):
+    """The view of ``storage`` (a 1-d array: element 0 is at storage offset 0) with the
+    given size, stride and offset, sharing its memory. The registry's tests call it with
+    a fresh contiguous tensor, which is its own storage."""
+    flat = storage.reshape(-1)
+    if _storage_needed(size, stride, offset) > flat.size:
+        raise RuntimeError("as_strided: the view reads beyond the end of its storage")
+    itemsize = flat.itemsize
+    # several elements at one address (a stride of 0): in-place writes are refused, as
+    # torch refuses them ("more than one element ... refers to a single memory location")
+    repeats = any(step == 0 and n > 1 for n, step in zip(size, stride, strict=True))
+    return np.lib.stride_tricks.as_strided(
+        flat[min(offset, flat.size) :],
+        shape=tuple(size),
+        strides=tuple(step * itemsize for step in stride),
+        writeable=not repeats,
+    )
+
+
+def _storage_buffer(size, stride, offset, geometry):
+    """The positions the view reads and the input holds, the length of storage they span,
+    and how many times the input holds each storage element (more than once when the
+    input itself is expanded)."""
+    out_positions = _strided_positions(size, stride, offset).reshape(-1)
+    in_positions = _strided_positions(*geometry).reshape(-1)
+    length = 1 + max(out_positions.max(initial=-1), in_positions.max(initial=-1))
+    counts = np.bincount(in_positions, minlength=length)
+    return out_positions, in_positions, int(length), counts
+
+
+def _shared_out(m, storage, counts, like):
+    """``storage`` divided by ``counts`` where the input holds an element several times."""
+    if counts.max(initial=0) <= 1:
+        return storage
+    divisor = np.maximum(counts, 1).astype(like.dtype)
+    return storage / (Tensor._make(divisor) if m.records_graph() else divisor)
+
+
+def _as_strided_vjp(m, g, a, out, size, stride, offset, geometry):
+    """``g`` added into zeros shaped like the storage at the positions the view reads
+    (overlapping windows add up there), then read back at the input's own positions.
+    Storage the input does not hold gets no gradient; an element the input holds several
+    times (an expanded input) shares its gradient among its copies."""
+    out_positions, in_positions, length, counts = _storage_buffer(size, stride, offset, geometry)
+    storage = m.index_accumulate(m.reshape(g, (-1,)), (length,), (out_positions,))
+    storage = _shared_out(m, storage, counts, g)
+    return m.reshape(storage[in_positions], a.shape)
+
+
+def _as_strided_jvp(m, t, a, out, size, stride, offset, geometry):
+    """The input's tangent placed at its storage positions, read at the view's."""
+    out_positions, in_positions, length, counts = _storage_buffer(size, stride, offset, geometry)
+    storage = m.index_accumulate(m.reshape(t[0], (-1,)), (length,), (in_positions,))
+    storage = _shared_out(m, storage, counts, t[0])
+    return m.reshape(storage[out_positions], tuple(size))
+
+
+AS_STRIDED = Op(
+    "as_strided",
+    "AsStridedBackward0",
+    forward=_as_strided_forward,
+    vjp=(_as_strided_vjp,),
+    jvp=_as_strided_jvp,
+    samples=[
+        Sample((Arg((3, 4)),), call=lambda torch, x: x.as_strided((2, 2), (4, 1), 1)),
+        Sample(
+            (Arg((6,)),),
+            call=lambda torch, x: torch.as_strided(x, (4, 3), (1, 1)),
+            note="overlapping windows",
+        ),
+        Sample((Arg((3, 3)),), call=lambda torch, x: x.as_strided((3,), (4,)), note="diagonal"),
+        Sample(
+            (Arg((2, 3)),),
+            call=lambda torch, x: x.as_strided((2, 3, 2), (0, 1, 3)),
+            note="zero stride",
+        ),
+        Sample((Arg((4,)),), call=lambda torch, x: x.as_strided((), (), 3), note="0-d"),
+        Sample((Arg((4,)),), call=lambda torch, x: x.as_strided((2, 0), (1, 1)), note="empty"),
+    ],
+)
+
+
+def _int_tuple(value, name: str, position: int) -> tuple:
+    """``size`` or ``stride`` as a tuple of ints, with torch's TypeErrors."""
+    if isinstance(value, Tensor) or not isinstance(value, tuple | list | Size):
+        raise TypeError(
+            f"as_strided(): argument '{name}' (position {position}) must be tuple of ints, "
+            f"not {type_name(value)}"
+        )
+    for pos, item in enumerate(value):
+        if isinstance(item, bool) or not isinstance(item, int | np.integer):
+            raise TypeError(
+                f"as_strided(): argument '{name}' (position {position}) must be tuple of ints, "
+                f"but found element of type {type_name(item)} at pos {pos}"
+            )
+    return tuple(int(item) for item in value)
+
+
+def _storage_of(input: Tensor) -> np.ndarray:
+    """``input``'s whole storage as a 1-d array of its dtype sharing the memory: from
+    storage offset 0 (where ``storage_offset()`` counts from) to the end of the memory
+    block that holds it. The block's extent is read from the array that owns the memory,
+    so no view made from the result can reach outside it."""
+    data = input._data
+    itemsize = data.itemsize
+    start = data.__array_interface__["data"][0] - input.storage_offset() * itemsize
+    owner = input._storage_owner()._data
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    low = high = owner.__array_interface__["data"][0]
+    if owner.size:
+        high += owner.itemsize
+        for n, step in zip(owner.shape, owner.strides, strict=True):
+            low += min(0, (n - 1) * step)
+            high += max(0, (n - 1) * step)
+    if not low <= start <= high:
+        raise RuntimeError("as_strided: cannot locate this tensor's storage")
+    interface = {
+        "data": (start, not owner.flags.writeable),
+        "shape": ((high - start) // itemsize,),
+        "strides": (itemsize,),
+        "typestr": data.dtype.str,
+        "version": 3,
+    }
+    # an object exposing that memory to NumPy; as the new array's base it keeps ``data``
+    # (and so the memory) alive
+    memory = type("StorageMemory", (), {"__array_interface__": interface, "tensor_data": data})
+    return np.asarray(memory())
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of ``input``'s storage with the given ``size`` and ``stride`` (in elements),
+    starting ``storage_offset`` elements into the storage (default: where ``input``
+    starts). Element (i, j) is ``storage[storage_offset + i * stride[0] + j * stride[1]]``.
+
+    ``x.as_strided((n - k + 1, k), (1, 1))`` gives the sliding windows of length ``k`` of a
+    1-d ``x``, sharing its memory: writes through the view change ``x``. Backward adds the
+    gradient of every window into the storage position it read, so overlapping windows
+    sum up.
+    """
+    size = _int_tuple(size, "size", 1)
+    stride = _int_tuple(stride, "stride", 2)
+    if storage_offset is None:
+        offset = input.storage_offset()
+    elif isinstance(storage_offset, bool) or not isinstance(storage_offset, int | np.integer):
+        raise TypeError(
+            "as_strided(): argument 'storage_offset' (position 3) must be int, not "
+            f"{type_name(storage_offset)}"
+        )
+    else:
+        offset = int(storage_offset)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(step < 0 for step in stride):
+        raise RuntimeError(
+            f"as_strided: Negative strides are not supported at the moment, got strides: "
+            f"{list(stride)}"
+        )
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(
+            f"Storage size calculation overflowed with sizes={list(size)} and "
+            f"strides={list(stride)}"
+        )
+    storage = _storage_of(input)
+    itemsize = storage.itemsize
+    needed = _storage_needed(size, stride, offset)
+    if needed > storage.size:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            f"{offset}, and itemsize {itemsize} requiring a storage size of "
+            f"{needed * itemsize} are out of bounds for storage of size "
+            f"{storage.size * itemsize}"
+        )
+    geometry = (tuple(input.shape), tuple(input.stride()), input.storage_offset())
+    result = apply(AS_STRIDED, (input,), (size, stride, offset, geometry), (storage,))
+    return as_view(result, input)
+
+
+__all__ += ["as_strided"]
+METHODS += ["as_strided"]
