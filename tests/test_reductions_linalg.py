@@ -211,9 +211,11 @@ def test_errors_match_torch(torch, expression, exact):
         assert str(ours), "the message must say what was wrong"
 
 
-def test_nuclear_norm_is_reported_as_not_implemented():
-    with pytest.raises(NotImplementedError, match="nuclear norm"):
-        tracegrad.ones(2, 3).norm("nuc")
+def test_nuclear_norm_is_the_sum_of_singular_values():
+    a = tracegrad.tensor([[4.0, 1.0, 0.0], [2.0, 3.0, 1.0]], dtype=tracegrad.float64)
+    singular_values = np.linalg.svd(a.numpy(), compute_uv=False)
+    assert np.isclose(a.norm("nuc").item(), singular_values.sum())
+    assert np.isclose(tracegrad.linalg.norm(a, "nuc").item(), singular_values.sum())
 
 
 def test_torch_message_with_missing_space_is_fixed(torch):

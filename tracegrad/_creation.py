@@ -111,10 +111,22 @@ def _is_sequence(data) -> bool:
     return isinstance(data, Sequence) and not isinstance(data, str | bytes)
 
 
+def _check_numpy_strides(array: np.ndarray) -> None:
+    """torch refuses NumPy arrays with a negative stride (``a[::-1]``), even to copy them."""
+    if any(stride < 0 for stride in array.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with "
+            "negative strides are not currently supported. (You can probably work around this "
+            "by making a copy of your array  with array.copy().) "
+        )
+
+
 def _infer_dtype(data) -> dtypes.dtype:
     """The dtype ``torch.tensor(data)`` gives: bool < int64 < default float, by content."""
     if isinstance(data, Tensor):
         return data.dtype
+    if isinstance(data, np.ndarray):
+        _check_numpy_strides(data)
     if isinstance(data, np.ndarray | np.generic):
         return dtypes.from_numpy_dtype(data.dtype)
     if isinstance(data, builtins.bool):
@@ -328,6 +340,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or dtypes.to_dtype(dtype).np == data.dtype):
         dtypes.from_numpy_dtype(data.dtype)
+        _check_numpy_strides(data)
         return Tensor._make(data)
     return tensor(data, dtype=dtype)
 
@@ -340,6 +353,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dtypes.from_numpy_dtype(ndarray.dtype)
+    _check_numpy_strides(ndarray)
     return Tensor._make(ndarray)
 
 
@@ -827,12 +841,16 @@ def are_deterministic_algorithms_enabled() -> bool:
 
 
 def typename(obj) -> str:
-    """``'torch.FloatTensor'`` and the like for a tensor, else the object's type name."""
+    """``'torch.FloatTensor'`` and the like for a tensor; for a class or a function its own
+    dotted name (``'__main__.<lambda>'``), else the dotted name of the object's type.
+    Builtins go without the ``builtins.`` prefix (``'int'``, ``'len'``)."""
     if isinstance(obj, Tensor):
         return f"torch.{_LEGACY_NAMES[obj.dtype.name]}"
-    kind = type(obj)
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+    named = obj if isinstance(getattr(obj, "__qualname__", None), str) else type(obj)
+    module = getattr(named, "__module__", None)
+    if module is None or module == "builtins":
+        return named.__qualname__
+    return f"{module}.{named.__qualname__}"
 
 
 def is_complex(input) -> bool:

@@ -102,9 +102,17 @@ def from_numpy_dtype(np_dtype) -> dtype:
     try:
         return _FROM_NUMPY[np.dtype(np_dtype)]
     except (KeyError, TypeError):
-        raise TypeError(
-            f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types "
-            "are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        kind = np.dtype(np_dtype)
+        if kind.kind in "uc":  # torch has these (uint16/32/64, complex); tracegrad does not
+            raise TypeError(
+                f"can't convert np.ndarray of type numpy.{kind.type.__name__}: tracegrad has no "
+                f"{kind.name} dtype. The supported types are: float64, float32, float16, int64, "
+                "int32, int16, int8, uint8, and bool."
+            ) from None
+        raise TypeError(  # torch's message, which lists torch's types
+            f"can't convert np.ndarray of type numpy.{kind.type.__name__}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
+            "int8, uint64, uint32, uint16, uint8, and bool."
         ) from None
 
 

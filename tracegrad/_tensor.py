@@ -16,6 +16,7 @@ the class as a method by the ops package. This file keeps attributes and convers
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Sequence
 
@@ -24,6 +25,15 @@ import numpy as np
 from . import _dtype as dtypes
 from ._device import CPU, check_device
 from .autograd import grad_mode
+
+# torch's warning when the .grad of a non-leaf tensor is read (backward leaves it empty)
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
 
 
 class Size(tuple):
@@ -182,9 +192,13 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """The same values as a tensor that does not require grad (shares memory)."""
+        """The same values as a tensor that does not require grad (shares memory).
+
+        Unlike ``detach()`` it has a version counter of its own, as in torch: in-place
+        changes through ``.data`` are hidden from autograd (a later ``backward`` uses the
+        changed values without the "modified by an inplace operation" check)."""
         out = Tensor._make(self._data)
-        out._version = self._version
+        out.__dict__["_storage_of"] = self._storage_owner()
         return out
 
     @data.setter
@@ -285,7 +299,12 @@ class Tensor:
 
     @property
     def grad(self):
-        """The gradient accumulated by ``backward()`` (``None`` until then)."""
+        """The gradient accumulated by ``backward()`` (``None`` until then).
+
+        Reading it on a non-leaf tensor that does not retain its gradient warns, as in
+        torch: backward never fills it (``retain_grad()`` asks it to)."""
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter

@@ -1,9 +1,10 @@
 """``torch.distributions``: the probability distributions teaching code meets first.
 
-``Categorical``, ``Normal``, ``Bernoulli`` and ``Uniform``, each with ``sample`` (drawn with
-the same random calls as PyTorch, so seeded draws are identical), ``rsample`` where the
-draw is differentiable (the reparameterisation x = μ + σ ε), ``log_prob``, ``entropy``,
-``mean``, ``variance`` and ``stddev``. Every formula is built from tensor operations, so
+``Categorical``, ``Multinomial``, ``Normal``, ``Bernoulli`` and ``Uniform``, each with
+``sample`` (drawn with the same random calls as PyTorch, so seeded draws are identical),
+``rsample`` where the draw is differentiable (the reparameterisation x = μ + σ ε),
+``log_prob``, ``entropy``, ``mean``, ``variance`` and ``stddev``; ``kl_divergence`` for the
+pairs with a closed form (``kl.py``). Every formula is built from tensor operations, so
 ``log_prob`` and ``rsample`` carry gradients to the parameters. Not done: torch's
 argument validation (``validate_args``: a value outside the support is not an error here).
 
@@ -23,7 +24,17 @@ import tracegrad as torch
 
 from .._tensor import Size, Tensor
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal", "Uniform"]
+__all__ = [
+    "Bernoulli",
+    "Categorical",
+    "Distribution",
+    "Multinomial",
+    "Normal",
+    "Uniform",
+    "kl",
+    "kl_divergence",
+    "register_kl",
+]
 
 
 _NO_SHAPE = Size()  # the default sample shape: one draw
@@ -88,7 +99,8 @@ class Distribution:
             value = self.__dict__.get(name)
             if value is None:
                 continue
-            shown.append(f"{name}: {value.item() if value.numel() == 1 else value.size()}")
+            # a one-element parameter shows as the tensor formats (0-d: its number)
+            shown.append(f"{name}: {value if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
@@ -118,14 +130,18 @@ class Categorical(Distribution):
         super().__init__(param.size()[:-1])
 
     def __getattr__(self, name):
-        # the parameter not given is derived on first use (as torch's lazy_property)
-        if name == "probs":
-            value = torch.softmax(self.__dict__["logits"], dim=-1)
-        elif name == "logits":
-            eps = torch.finfo(self.__dict__["probs"].dtype).eps
-            value = self.__dict__["probs"].clamp(min=eps, max=1 - eps).log()
-        else:
+        # the parameter not given is derived on first use (as torch's lazy_property), with
+        # the graph recorded even when first used under no_grad (it is cached)
+        if name not in ("probs", "logits") or ("logits" if name == "probs" else "probs") not in (
+            self.__dict__
+        ):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        with torch.enable_grad():
+            if name == "probs":
+                value = torch.softmax(self.__dict__["logits"], dim=-1)
+            else:
+                eps = torch.finfo(self.__dict__["probs"].dtype).eps
+                value = self.__dict__["probs"].clamp(min=eps, max=1 - eps).log()
         self.__dict__[name] = value
         return value
 
@@ -202,6 +218,14 @@ class Normal(Distribution):
     def entropy(self) -> Tensor:
         return 0.5 + 0.5 * math.log(2 * math.pi) + torch.log(self.scale)
 
+    def cdf(self, value) -> Tensor:
+        """P(X ≤ x) = (1 + erf((x − μ) / (σ√2))) / 2."""
+        return 0.5 * (1 + torch.erf((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)))
+
+    def icdf(self, value) -> Tensor:
+        """The x with P(X ≤ x) = p: μ + σ √2 erfinv(2p − 1)."""
+        return self.loc + self.scale * torch.erfinv(2 * value - 1) * math.sqrt(2)
+
 
 class Bernoulli(Distribution):
     """1 with probability ``probs`` (or sigmoid(``logits``)), else 0."""
@@ -219,15 +243,18 @@ class Bernoulli(Distribution):
         super().__init__((self.probs if probs is not None else self.logits).size())
 
     def __getattr__(self, name):
-        if name == "probs":
-            value = torch.sigmoid(self.__dict__["logits"])
-        elif name == "logits":
-            probs = self.__dict__["probs"]
-            eps = torch.finfo(probs.dtype).eps
-            clamped = probs.clamp(min=eps, max=1 - eps)
-            value = torch.log(clamped) - torch.log1p(-clamped)
-        else:
+        if name not in ("probs", "logits") or ("logits" if name == "probs" else "probs") not in (
+            self.__dict__
+        ):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        with torch.enable_grad():  # cached: record the graph even under no_grad
+            if name == "probs":
+                value = torch.sigmoid(self.__dict__["logits"])
+            else:
+                probs = self.__dict__["probs"]
+                eps = torch.finfo(probs.dtype).eps
+                clamped = probs.clamp(min=eps, max=1 - eps)
+                value = torch.log(clamped) - torch.log1p(-clamped)
         self.__dict__[name] = value
         return value
 
@@ -286,3 +313,65 @@ class Uniform(Distribution):
 
     def entropy(self) -> Tensor:
         return torch.log(self.high - self.low)
+
+
+class Multinomial(Distribution):
+    """The counts of each of K classes in ``total_count`` independent draws from
+    ``Categorical(probs)`` (or ``logits``): an event is a vector of K counts summing to
+    ``total_count``.
+
+    ``sample`` draws the ``total_count`` categories with the same calls as PyTorch and counts
+    them; ``log_prob(x)`` = log n! − Σ log xₖ! + Σ xₖ log pₖ; the mean is n p and the
+    variance n p (1 − p).
+    """
+
+    def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
+        if not isinstance(total_count, int):
+            raise NotImplementedError("inhomogeneous total_count is not supported")
+        self.total_count = total_count
+        self._categorical = Categorical(probs=probs, logits=logits)
+        param = self._categorical.param_shape
+        super().__init__(param[:-1], param[-1:])
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> Size:
+        return self._categorical.param_shape
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs * self.total_count
+
+    @property
+    def variance(self) -> Tensor:
+        return self.total_count * self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape=_NO_SHAPE) -> Tensor:
+        sample_shape = _as_size(sample_shape)
+        with torch.no_grad():
+            # one category per trial, trials first; then the trials move to the last dim
+            draws = self._categorical.sample(Size((self.total_count,)) + sample_shape)
+            draws = draws.movedim(0, -1)
+            counts = torch.zeros(self._extended_shape(sample_shape), dtype=draws.dtype)
+            counts.scatter_add_(-1, draws, torch.ones_like(draws))
+        return counts.type_as(self.probs)
+
+    def log_prob(self, value) -> Tensor:
+        logits, value = torch.broadcast_tensors(self.logits, value)
+        logits = logits.clone()
+        # a class that is impossible and not drawn adds 0 (not 0 · −inf)
+        logits[(value == 0) & (logits == -math.inf)] = 0
+        log_factorial_n = torch.lgamma(value.sum(-1) + 1)
+        log_factorial_x = torch.lgamma(value + 1).sum(-1)
+        return log_factorial_n - log_factorial_x + (logits * value).sum(-1)
+
+
+from . import kl  # noqa: E402 - its formulas name the classes above
+from .kl import kl_divergence, register_kl  # noqa: E402

@@ -29,6 +29,8 @@ __all__ = [
     "kaiming_uniform_",
     "kaiming_normal_",
     "orthogonal_",
+    "sparse_",
+    "dirac_",
 ]
 
 # layers with no activation of their own: their gain is 1
@@ -437,6 +439,58 @@ def orthogonal_(tensor, gain=1, generator=None):
     return tensor
 
 
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    r"""Overwrite the 2-D ``tensor`` with a sparse Gaussian matrix (Martens, 2010): values
+    from N(0, ``std``²), then in every column a random ``ceil(sparsity · rows)`` of the
+    entries set to zero. The draws are PyTorch's: the whole matrix first, then one
+    ``randperm`` of the rows per column.
+
+    Args:
+        tensor (Tensor): a 2-dimensional tensor.
+        sparsity (float): the fraction of each column to zero.
+        std (float): standard deviation of the non-zero values. Default: ``0.01``
+        generator (Generator, optional): where the random numbers come from.
+    """
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import randperm
+
+    rows, cols = tensor.shape
+    zeros_per_column = int(math.ceil(sparsity * rows))
+    with grad_mode.no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for column in range(cols):
+            zeroed = randperm(rows, generator=generator)[:zeros_per_column]
+            tensor[zeroed, column] = 0
+    return tensor
+
+
+def dirac_(tensor, groups=1):
+    r"""Overwrite the 3-, 4- or 5-D convolution weight ``tensor`` with the Dirac delta: the
+    convolution then passes its input through unchanged (as many channels as both sides
+    have, per group). Each filter ``(out, in)`` with ``out`` = ``in`` within a group is 1
+    at its spatial centre (index ``size // 2`` in each spatial dim), everything else 0.
+
+    Args:
+        tensor (Tensor): a {3, 4, 5}-dimensional tensor.
+        groups (int): number of groups in the convolution. Default: ``1``
+    """
+    if tensor.dim() not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels = tensor.shape[0]
+    if out_channels % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    centre = tuple(size // 2 for size in tensor.shape[2:])
+    with grad_mode.no_grad():
+        tensor._data[...] = 0
+        for group in range(groups):
+            for channel in range(min(per_group, tensor.shape[1])):
+                tensor._data[(group * per_group + channel, channel) + centre] = 1
+        tensor._version[0] += 1
+    return tensor
+
+
 def _deprecated_alias(function):
     """The old name without the trailing underscore: warns, then calls ``function``."""
     current = function.__name__
@@ -459,4 +513,4 @@ def _deprecated_alias(function):
 uniform, normal, constant, eye = map(_deprecated_alias, (uniform_, normal_, constant_, eye_))
 xavier_uniform, xavier_normal = map(_deprecated_alias, (xavier_uniform_, xavier_normal_))
 kaiming_uniform, kaiming_normal = map(_deprecated_alias, (kaiming_uniform_, kaiming_normal_))
-orthogonal = _deprecated_alias(orthogonal_)
+orthogonal, sparse, dirac = map(_deprecated_alias, (orthogonal_, sparse_, dirac_))

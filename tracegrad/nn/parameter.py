@@ -38,9 +38,14 @@ class Parameter(Tensor):
     def __init__(self, data=None, requires_grad=True):
         data = empty(0) if data is None else data
         if not isinstance(data, Tensor):
-            raise TypeError(
-                f"_make_subclass(): argument 'data' (position 2) must be Tensor, not "
-                f"{type(data).__name__}"
+            # torch fails this way when it detaches the data; the second line says why
+            kind = type(data)
+            name = kind.__qualname__
+            if kind.__module__ != "builtins":
+                name = f"{kind.__module__}.{name}"
+            raise AttributeError(
+                f"'{name}' object has no attribute 'detach'\n"
+                "nn.Parameter takes a Tensor: wrap the values in torch.tensor(...) first"
             )
         if requires_grad and not data.dtype.is_floating_point:
             raise RuntimeError(

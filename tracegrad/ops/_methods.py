@@ -271,6 +271,10 @@ def install() -> None:
         "__ror__": _reflected(comparison.bitwise_or),
         "__xor__": comparison.bitwise_xor,
         "__rxor__": _reflected(comparison.bitwise_xor),
+        "__lshift__": comparison.bitwise_left_shift,
+        "__rlshift__": _reflected(comparison.bitwise_left_shift),
+        "__rshift__": comparison.bitwise_right_shift,
+        "__rrshift__": _reflected(comparison.bitwise_right_shift),
         "__eq__": comparison.eq,
         "__ne__": comparison.ne,
         "__lt__": comparison.lt,
@@ -299,6 +303,8 @@ def install() -> None:
         "__iand__": "bitwise_and_",
         "__ior__": "bitwise_or_",
         "__ixor__": "bitwise_xor_",
+        "__ilshift__": "bitwise_left_shift_",
+        "__irshift__": "bitwise_right_shift_",
     }
     for name, method in augmented.items():
         setattr(Tensor, name, getattr(Tensor, method))

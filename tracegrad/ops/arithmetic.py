@@ -242,6 +242,17 @@ FMOD = Op(
     samples=[Sample((Arg((3, 4), low=-5, high=5), Arg((3, 4), low=0.7, high=2.0)))],
 )
 
+# fmod by a number: only the dividend has a gradient, g
+FMOD_SCALAR = Op(
+    "fmod_scalar",
+    "FmodBackward0",
+    forward=_fmod,
+    vjp=(lambda m, g, a, b, out: g, None),
+    jvp="elementwise",
+    samples=[Sample((Arg((3, 4), low=-5, high=5), 1.5), call=lambda torch, a, s: a.fmod(s))],
+    public="fmod",
+)
+
 
 @silent
 def _pow_forward(xp, a, exponent):
@@ -496,7 +507,9 @@ def remainder(input, other, *, out=None):
 def fmod(input, other, *, out=None):
     """Elementwise remainder with the sign of the dividend (C's ``fmod``)."""
     _not_for_bool("fmod_cpu", input, other)
-    return _finish(binary(FMOD, input, other), out)
+    if isinstance(other, Tensor):
+        return _finish(binary(FMOD, input, other), out)
+    return _finish(binary(FMOD_SCALAR, input, other), out)
 
 
 def pow(input, exponent, *, out=None):  # noqa: A001 - torch.pow

@@ -91,6 +91,40 @@ BITWISE_NOT = Op(
     samples=[Sample((BOOLS,)), Sample((INTS,))],
 )
 
+
+def _shift_forward(left):
+    """Shift the bits of integers: a shift by a negative amount or by the width of the
+    type or more gives 0 to the left, and 0 or -1 (the sign filled in) to the right, as
+    torch does (C leaves those undefined)."""
+
+    def forward(xp, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        outside = (b < 0) | (b >= a.dtype.itemsize * 8)
+        amount = np.where(outside, 0, b).astype(a.dtype)
+        if left:
+            return np.where(outside, 0, np.left_shift(a, amount)).astype(a.dtype)
+        filled = np.where(a < 0, -1, 0) if a.dtype.kind == "i" else 0
+        return np.where(outside, filled, np.right_shift(a, amount)).astype(a.dtype)
+
+    return forward
+
+
+def _shift(name, left):
+    return Op(
+        name,
+        "NotDifferentiable",
+        forward=_shift_forward(left),
+        differentiable=False,
+        samples=[
+            Sample((INTS, Arg((3, 4), low=0, high=5, dtype="int64", grad=False))),
+            Sample((Arg((3, 4), low=-100, high=100, dtype="int32", grad=False), 3)),
+        ],
+    )
+
+
+BITWISE_LEFT_SHIFT = _shift("bitwise_left_shift", True)
+BITWISE_RIGHT_SHIFT = _shift("bitwise_right_shift", False)
+
 SPECIALS = Arg(
     (2, 3), values=[[0.0, float("nan"), float("inf")], [-float("inf"), 1.0, -2.0]], grad=False
 )
@@ -152,6 +186,25 @@ def _binary_function(op, doc, bool_only=False):
     return function
 
 
+_KERNEL_WORDS = {"float16": "Half", "float32": "Float", "float64": "Double", "bool": "Bool"}
+
+
+def _shift_function(op, kernel, doc):
+    def function(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            input = _as_tensor(input, other)
+        common = common_dtype(input, other)
+        if common.is_floating_point or common is dtypes.bool:
+            raise NotImplementedError(
+                f"\"{kernel}_cpu\" not implemented for '{_KERNEL_WORDS[common.name]}'"
+            )
+        return _finish(binary(op, input, other), out)
+
+    function.__name__ = op.name
+    function.__doc__ = doc
+    return function
+
+
 def _invalid_arguments(name, input, other) -> TypeError:
     """torch's argument-parser error for a comparison called with non-tensor arguments."""
     got = ", ".join("Tensor" if isinstance(x, Tensor) else type(x).__name__ for x in (input, other))
@@ -183,6 +236,12 @@ def _logical_function(op, doc):
 logical_and = _logical_function(LOGICAL_AND, "Elementwise logical AND (nonzero is True).")
 logical_or = _logical_function(LOGICAL_OR, "Elementwise logical OR.")
 logical_xor = _logical_function(LOGICAL_XOR, "Elementwise logical XOR.")
+bitwise_left_shift = _shift_function(
+    BITWISE_LEFT_SHIFT, "lshift", "Elementwise ``input << other``: the integer bits moved left."
+)
+bitwise_right_shift = _shift_function(
+    BITWISE_RIGHT_SHIFT, "rshift", "Elementwise ``input >> other``: the bits moved right."
+)
 bitwise_and = _binary_function(BITWISE_AND, "Elementwise AND of bools or integer bits.", True)
 bitwise_or = _binary_function(BITWISE_OR, "Elementwise OR of bools or integer bits.", True)
 bitwise_xor = _binary_function(BITWISE_XOR, "Elementwise XOR of bools or integer bits.", True)
@@ -281,6 +340,8 @@ def heaviside(input, values, *, out=None):
 __all__ = [
     "allclose",
     "heaviside",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -309,6 +370,8 @@ __all__ = [
     "not_equal",
 ]
 METHODS = [
+    "bitwise_left_shift",
+    "bitwise_right_shift",
     "heaviside",
     "eq",
     "ne",
@@ -339,6 +402,8 @@ METHODS = [
     "equal",
 ]
 INPLACE_METHODS = [
+    "bitwise_left_shift",
+    "bitwise_right_shift",
     "eq",
     "ne",
     "lt",

@@ -161,7 +161,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_dims(input)} and {_dims(mat2)})"
         )
-    return apply(MM, (input, mat2))
+    return _out(apply(MM, (input, mat2)), out)
 
 
 def mv(input, vec, *, out=None):
@@ -172,7 +172,7 @@ def mv(input, vec, *, out=None):
             f"size mismatch, got input ({input.shape[0] if input.ndim else 0}), mat "
             f"({_dims(input)}), vec ({vec.shape[0] if vec.ndim else 0})"
         )
-    return apply(MV, (input, vec))
+    return _out(apply(MV, (input, vec)), out)
 
 
 def dot(input, tensor, *, out=None):
@@ -186,7 +186,7 @@ def dot(input, tensor, *, out=None):
             f"[{tensor.shape[0]}] to have the same number of elements, but got "
             f"{input.shape[0]} and {tensor.shape[0]} elements respectively"
         )
-    return apply(DOT, (input, tensor))
+    return _out(apply(DOT, (input, tensor)), out)
 
 
 inner_product = dot
@@ -205,7 +205,7 @@ def bmm(input, mat2, *, out=None):
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, "
             f"{mat2.shape[1]}]."
         )
-    return apply(BMM, (input, mat2))
+    return _out(apply(BMM, (input, mat2)), out)
 
 
 def matmul(input, other, *, out=None):
@@ -213,8 +213,13 @@ def matmul(input, other, *, out=None):
 
     1-D·1-D is a dot product, 2-D·2-D ``mm``, 2-D·1-D ``mv``; a 1-D left operand is a
     row vector and a 1-D right operand a column vector (the added dimension is removed
-    afterwards); with more dimensions the leading (batch) dimensions broadcast.
+    afterwards); with more dimensions the leading (batch) dimensions broadcast. ``out=``
+    receives a copy of the product.
     """
+    return _out(_matmul(input, other), out)
+
+
+def _matmul(input, other):
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError("matmul(): argument 'other' (position 2) must be Tensor")
     a_dim, b_dim = input._data.ndim, other._data.ndim
@@ -228,21 +233,20 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(_dtype_mismatch(kernel, input, other))
     inner_a = input._data.shape[-1]
     inner_b = other._data.shape[-2] if b_dim > 1 else other._data.shape[0]
-    if inner_a != inner_b:
+    if b_dim >= 3:
+        # torch broadcasts the batch dims, then runs bmm on the flattened batch
+        _check_batched_matmul(input, other, inner_a, inner_b)
+    elif inner_a != inner_b:
         if a_dim == 1 and b_dim == 1:
             return dot(input, other)
+        # a 3-D or higher ``input`` is folded into one matrix for mm / mv
+        rows = 1 if a_dim == 1 else input.shape[0] if a_dim == 2 else _batched_rows(input)
         if b_dim == 1:
             raise RuntimeError(
-                f"size mismatch, got input ({input.shape[0]}), mat ({_dims(input)}), vec "
-                f"({other.shape[0]})"
-                if a_dim == 2
-                else f"mat1 and mat2 shapes cannot be multiplied ({_dims(input)} and "
-                f"{_dims(other)})"
+                f"size mismatch, got input ({rows}), mat ({rows}x{inner_a}), vec ({inner_b})"
             )
-        rows = input.shape[-2] if a_dim > 1 else 1
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied "
-            f"({rows if a_dim < 3 else _batched_rows(input)}x{inner_a} and "
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner_a} and "
             f"{inner_b}x{other.shape[-1]})"
         )
     if a_dim == 1 and b_dim == 1:
@@ -254,13 +258,29 @@ def matmul(input, other, *, out=None):
     if a_dim == 1 and b_dim == 2:
         # as torch: mm(v.unsqueeze(0), M).squeeze_(0) (its nodes, and gemm's roundings)
         return apply(MM, (unsqueeze(input, 0), other)).squeeze_(0)
-    try:
-        return apply(MATMUL, (input, other))
-    except ValueError:
+    return apply(MATMUL, (input, other))
+
+
+def _check_batched_matmul(input, other, inner_a, inner_b) -> None:
+    """torch's errors for a batched product: batch dims that do not broadcast, then the
+    inner sizes, reported by bmm over the flattened batch."""
+    batch_a, batch_b = tuple(input.shape[:-2]), tuple(other.shape[:-2])
+    length = max(len(batch_a), len(batch_b))
+    batch_a = (1,) * (length - len(batch_a)) + batch_a
+    batch_b = (1,) * (length - len(batch_b)) + batch_b
+    batch = 1
+    for i, (a, b) in enumerate(zip(batch_a, batch_b, strict=True)):
+        if a != b and a != 1 and b != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                f"non-singleton dimension {i}"
+            )
+        batch *= b if a == 1 else a
+    if inner_a != inner_b:
         raise RuntimeError(
-            f"The size of tensor a ({input.shape[0]}) must match the size of tensor b "
-            f"({other.shape[0]}) at non-singleton dimension 0"
-        ) from None
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{batch}, {inner_a}] but got: [{batch}, {inner_b}]."
+        )
 
 
 def _batched_rows(t) -> int:

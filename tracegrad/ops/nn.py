@@ -297,6 +297,12 @@ PRELU = Op(
 # ---------------------------------------------------------------------------- softmax
 
 
+def _c_order(a):
+    """``a`` laid out in C order (itself when it already is; 0-d stays 0-d): torch's
+    softmax and normalisation kernels write contiguous results whatever the input layout."""
+    return a if a.flags.c_contiguous else a.copy(order="C")
+
+
 def _shifted(a, dim):
     """``a`` minus its maximum along ``dim`` (``dim=None``: a 0-d tensor)."""
     with np.errstate(invalid="ignore"):
@@ -306,7 +312,8 @@ def _shifted(a, dim):
 def _softmax_forward(xp, a, dim):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(_shifted(a, dim))
-        return e / np.sum(e, axis=dim, keepdims=True)
+        # torch's softmax kernels write a contiguous result whatever the input's layout
+        return _c_order(e / np.sum(e, axis=dim, keepdims=True))
 
 
 # ndarray.max / .sum without their Python wrappers (this runs every training step)
@@ -321,7 +328,7 @@ def _log_softmax_forward(xp, a, dim):
         shifted = a - _max_reduce(a, axis=dim, keepdims=True)
         total = _add_reduce(np.exp(shifted), axis=dim, keepdims=True)
         shifted -= np.log(total)
-        return shifted
+        return _c_order(shifted)  # contiguous, as torch's kernel writes it
     finally:
         quiet_off(token)
 
@@ -1136,7 +1143,8 @@ HARDSWISH = Op(
 LOGSIGMOID = Op(
     "logsigmoid",
     "LogSigmoidBackward0",
-    forward=lambda xp, a: _log_sigmoid(a),
+    # contiguous, as torch's kernel writes it
+    forward=lambda xp, a: _c_order(_log_sigmoid(a)),
     vjp=(lambda m, g, a, out: g * _sigmoid(m, -a),),
     jvp="elementwise",
     samples=_samples(lambda torch, x: _functional(torch).logsigmoid(x), arg=LOGITS),
@@ -1383,7 +1391,7 @@ def _layer_norm_forward(xp, x, weight, bias, k, eps):
         out = out * weight
     if bias is not None:
         out = out + bias
-    return out
+    return _c_order(out)  # contiguous, as torch's kernel writes it
 
 
 def _layer_norm_vjp_x(m, g, x, weight, bias, out, k, eps):
@@ -1460,7 +1468,7 @@ def _batch_norm_forward(xp, x, weight, bias, running_mean, running_var, eps):
         out = out * _channel_view(ArrayMath, weight, x.ndim)
     if bias is not None:
         out = out + _channel_view(ArrayMath, bias, x.ndim)
-    return out
+    return _c_order(out)  # contiguous, as torch's kernel writes it
 
 
 def _batch_norm_vjp_x(m, g, x, weight, bias, out, running_mean, running_var, eps):

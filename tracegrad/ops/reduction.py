@@ -148,11 +148,35 @@ def _type_word(d) -> str:
 _add_reduce = np.add.reduce
 
 
+def _float32_for_half(forward, dtype_param=False):
+    """Run ``forward`` on a float16 input in float32 and round the results back once, as
+    torch's CPU reductions accumulate half precision in float32 (so a sum whose partial
+    sums pass 65504, or the squares of std, do not overflow on the way).
+
+    ``dtype_param``: the last parameter is the requested result dtype (sum's ``dtype=``);
+    a result asked for in another dtype is not rounded to float16.
+    """
+
+    def half(result):
+        with np.errstate(over="ignore"):
+            return np.asarray(result).astype(np.float16)
+
+    def wrapped(xp, a, *params):
+        if getattr(a, "dtype", None) != np.float16:
+            return forward(xp, a, *params)
+        result = forward(xp, a.astype(np.float32), *params)
+        if dtype_param and params[-1] is not None and params[-1] != np.float16:
+            return result
+        return tuple(map(half, result)) if isinstance(result, tuple) else half(result)
+
+    return wrapped
+
+
 # d Σx = Σ dx: every element gets the gradient of the sum
 SUM = Op(
     "sum",
     "SumBackward0",
-    forward=lambda xp, a, dtype: _add_reduce(a, None, dtype),
+    forward=_float32_for_half(lambda xp, a, dtype: _add_reduce(a, None, dtype), True),
     vjp=(lambda m, g, a, out, dtype: m.expand(g, a.shape),),
     jvp="linear",
     samples=[Sample((X,)), Sample((SCALAR,))],
@@ -161,7 +185,9 @@ SUM = Op(
 SUM_DIM = Op(
     "sum_dim",
     "SumBackward1",
-    forward=lambda xp, a, dims, keepdim, dtype: _add_reduce(a, dims, dtype, keepdims=keepdim),
+    forward=_float32_for_half(
+        lambda xp, a, dims, keepdim, dtype: _add_reduce(a, dims, dtype, keepdims=keepdim), True
+    ),
     vjp=(lambda m, g, a, out, dims, keepdim, dtype: _spread(m, g, a.shape, dims, keepdim),),
     jvp="linear",
     samples=[
@@ -213,10 +239,12 @@ def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None, **numpy_names):  # noq
 MEAN = Op(
     "mean",
     "MeanBackward0",
-    forward=lambda xp, a: (
-        _add_reduce(a, None, a.dtype) / a.dtype.type(a.size)
-        if a.size
-        else np.asarray(np.nan, a.dtype)
+    forward=_float32_for_half(
+        lambda xp, a: (
+            _add_reduce(a, None, a.dtype) / a.dtype.type(a.size)
+            if a.size
+            else np.asarray(np.nan, a.dtype)
+        )
     ),
     vjp=(lambda m, g, a, out: m.expand(g / _count(a.shape, None), a.shape),),
     jvp="linear",
@@ -232,7 +260,7 @@ def _mean(a, dims, keepdim):
 MEAN_DIM = Op(
     "mean_dim",
     "MeanBackward1",
-    forward=lambda xp, a, dims, keepdim: _mean(a, dims, keepdim),
+    forward=_float32_for_half(lambda xp, a, dims, keepdim: _mean(a, dims, keepdim)),
     vjp=(
         lambda m, g, a, out, dims, keepdim: _spread(
             m, g / _count(a.shape, dims), a.shape, dims, keepdim
@@ -769,7 +797,9 @@ def _var_samples(name):
 VAR = Op(
     "var",
     "VarBackward0",
-    forward=lambda xp, a, dims, keepdim, correction: _var_forward(a, dims, keepdim, correction),
+    forward=_float32_for_half(
+        lambda xp, a, dims, keepdim, correction: _var_forward(a, dims, keepdim, correction)
+    ),
     vjp=(_var_vjp,),
     jvp=_reduction_jvp(_var_vjp),
     samples=_var_samples("var"),
@@ -779,7 +809,9 @@ VAR = Op(
 STD = Op(
     "std",
     "StdBackward0",
-    forward=lambda xp, a, dims, keepdim, correction: _std_forward(a, dims, keepdim, correction),
+    forward=_float32_for_half(
+        lambda xp, a, dims, keepdim, correction: _std_forward(a, dims, keepdim, correction)
+    ),
     vjp=(_std_vjp,),
     jvp=_reduction_jvp(_std_vjp),
     samples=_var_samples("std"),
@@ -787,6 +819,7 @@ STD = Op(
 
 
 def _with_mean(first_forward, first_vjp):
+    @_float32_for_half
     def forward(xp, a, dims, keepdim, correction):
         return first_forward(a, dims, keepdim, correction), _mean(a, dims, keepdim)
 
@@ -1062,7 +1095,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
     ``p`` may be any number, ``inf`` (max |xᵢ|), ``-inf`` (min |xᵢ|), 0 (the count of
     nonzeros), ``'fro'`` or None (p = 2). The gradient is sign(xᵢ)|xᵢ|^(p−1)/‖x‖^(p−1)
-    (x/‖x‖ for p = 2), 0 where the norm is 0. The nuclear norm is not implemented.
+    (x/‖x‖ for p = 2), 0 where the norm is 0. ``'nuc'`` is the nuclear norm (the sum of
+    the singular values) of the matrices over two dims, as ``linalg.matrix_norm``.
     """
     _check_tensor("norm", input)
     if isinstance(p, str):
@@ -1074,19 +1108,21 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             if isinstance(dims, int) or len(dims) != 2:
                 got = dims if isinstance(dims, int) else " ".join(str(d) for d in dims)
                 raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {got}")
-            raise NotImplementedError(
-                "norm(p='nuc'): the nuclear norm (sum of singular values) is not implemented "
-                "in tracegrad; use p=2, 'fro', a number, inf or -inf"
-            )
+            from ..linalg import matrix_norm
+
+            result = matrix_norm(input, p, dims, keepdim, dtype=dtype)
+            return result if out is None else _finish_out(result, out)
         else:
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     p = 2.0 if p is None else float(p)
     result = _vector_norm(input, p, dim, keepdim, dtype)
-    if out is not None:
-        from .arithmetic import _finish
+    return result if out is None else _finish_out(result, out)
 
-        return _finish(result, out)
-    return result
+
+def _finish_out(result, out):
+    from .arithmetic import _finish
+
+    return _finish(result, out)
 
 
 def _vector_norm(input, p, dim, keepdim, dtype):
@@ -2073,8 +2109,77 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's n
     return result
 
 
+return_types.histogram = _Histogram = _return_type("histogram", ("hist", "bin_edges"))
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):  # noqa: A002
+    """A histogram of the elements of a float tensor, with its bin edges.
+
+    ``bins``: a number of equal-width bins between ``range = (min, max)`` (by default the
+    data's own range, widened by 0.5 on each side when it is a single value), or a 1-d
+    tensor of increasing edges. Bins are half-open ``[e_i, e_i+1)`` but the last one also
+    holds its right edge; values outside are ignored. ``weight`` adds each element's weight
+    instead of 1; ``density`` divides by the total and the bin widths. Returns the named
+    tuple ``(hist, bin_edges)``.
+    """
+    _check_tensor("histogram", input)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"histogramdd\" not implemented for '{_type_word(input.dtype)}'"
+        )
+    data = input._data.reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(input._data.dtype)
+    else:
+        if bins <= 0:
+            raise RuntimeError(
+                f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"
+            )
+        edges = _histogram_edges(data, bins, range, input.dtype)
+    position = np.searchsorted(edges, data, side="right") - 1
+    # the last bin is closed: its right edge counts in it
+    position[data == edges[-1]] = edges.size - 2
+    inside = (data >= edges[0]) & (data <= edges[-1]) & (position >= 0)
+    values = None if weight is None else weight._data.reshape(-1)[inside].astype(np.float64)
+    counts = np.bincount(
+        position[inside], weights=values, minlength=builtins.max(edges.size - 1, 0)
+    )
+    if density:
+        total = counts.sum()
+        counts = counts / (total * np.diff(edges.astype(np.float64)))
+    hist = Tensor._make(counts.astype(input._data.dtype))
+    result = _Histogram((hist, Tensor._make(edges.copy())))
+    if out is not None:
+        from .arithmetic import _finish
+
+        return _Histogram((_finish(result[0], out[0]), _finish(result[1], out[1])))
+    return result
+
+
+def _histogram_edges(data, bins, limits, dtype):
+    """The ``bins + 1`` equal-width edges over ``limits`` or the data's own range."""
+    from .._creation import linspace
+
+    if limits is None:
+        low, high = (float(data.min()), float(data.max())) if data.size else (0.0, 1.0)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise RuntimeError(
+                f"torch.histogramdd: dimension 0's range [{low:g}, {high:g}] is not finite"
+            )
+    else:
+        low, high = float(limits[0]), float(limits[1])
+        if low > high:
+            raise RuntimeError(
+                f"torch.histogramdd: min should not exceed max, but got min {low:g} max "
+                f"{high:g} for dimension 0"
+            )
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    return linspace(low, high, bins + 1, dtype=dtype)._data
+
+
 # statistics that are also Tensor methods, and the trapezoid rule (a function only)
 _STATISTICS = ["aminmax", "bincount", "corrcoef", "cov", "diff", "dist", "histc"]
-_STATISTICS += ["nanquantile", "quantile"]
+_STATISTICS += ["histogram", "nanquantile", "quantile"]
 __all__ += _STATISTICS + ["trapezoid", "trapz"]
 METHODS += _STATISTICS

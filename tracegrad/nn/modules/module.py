@@ -84,14 +84,12 @@ def _add_hook(table: dict, hook: _Hook, prepend: bool = False) -> RemovableHandl
 
 
 def _type_name(value) -> str:
-    """How PyTorch names a value's type in messages: ``torch.FloatTensor`` for a tensor,
-    ``int`` for a builtin, ``package.module.Class`` otherwise."""
-    if isinstance(value, Tensor):
-        return value.type()
-    kind = type(value)
-    if kind.__module__ == "builtins":
-        return kind.__qualname__
-    return f"{kind.__module__}.{kind.__qualname__}"
+    """How PyTorch names a value's type in messages (``torch.typename``):
+    ``torch.FloatTensor`` for a tensor, ``int`` for a builtin, ``package.module.Class``
+    otherwise (a function is named by itself: ``__main__.<lambda>``)."""
+    from ..._creation import typename
+
+    return typename(value)
 
 
 def _indent_tail(text: str, width: int) -> str:

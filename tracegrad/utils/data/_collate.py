@@ -81,10 +81,12 @@ def collate(batch, *, collate_fn_map=None):
         return leaf_fn(batch, collate_fn_map=collate_fn_map)
 
     def recurse(values):
-        return collate(list(values), collate_fn_map=collate_fn_map)
+        # a column of a sequence sample stays the tuple ``zip`` makes (a column of strings
+        # comes back as that tuple, as in PyTorch); a mapping's field is a list
+        return collate(values, collate_fn_map=collate_fn_map)
 
     if isinstance(head, abc.Mapping):
-        fields = {key: recurse(sample[key] for sample in batch) for key in head}
+        fields = {key: recurse([sample[key] for sample in batch]) for key in head}
         return _same_container(head, fields)
     if _is_namedtuple(head):
         return type(head)(*(recurse(column) for column in zip(*batch)))
