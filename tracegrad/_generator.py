@@ -1372,7 +1372,12 @@ def _c_lgamma():
     return function
 
 
-_lgamma = _c_lgamma()
+def _lgamma(x: float) -> float:
+    """``lgamma`` of the C library, looked up on first use (not at import: finding the
+    library may run ``ldconfig``)."""
+    global _lgamma
+    _lgamma = _c_lgamma()
+    return _lgamma(x)
 
 
 def _log(x: float) -> float:
