@@ -4483,6 +4483,14 @@ SNIPPETS = {
     print(lin.weight * 1000, lin.bias.double(), lin.weight.grad)
     print(nn.Parameter(torch.randn(2, 2) * 1e-6), nn.Parameter(torch.tensor(3.5)))
 """,
+    "lazy_linear_becomes_linear": """
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
+    print(net[0].weight)
+    print(net)
+    print(net(torch.rand(2, 4)).shape)
+    print(net)
+""",
 }
 
 XFAIL = {
@@ -4538,17 +4546,6 @@ XFAIL = {
         W.grad = None
         loss.backward()
         W.data += -50 * W.grad
-""",
-    ),
-    "x_lazy_linear": (
-        "nn.LazyLinear (UninitializedParameter, becomes Linear on first call) is missing; it must be exported from tracegrad/nn/modules/__init__.py",
-        """
-    torch.manual_seed(0)
-    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
-    print(net[0].weight)
-    print(net)
-    print(net(torch.rand(2, 4)).shape)
-    print(net)
 """,
     ),
     "x_inference_tensors": (

@@ -150,7 +150,8 @@ NN_MODULES = """
     HingeEmbeddingLoss SoftMarginLoss CosineEmbeddingLoss TripletMarginLoss
     Conv1d Conv2d Conv3d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool1d
     AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d BatchNorm2d Dropout2d Unfold Fold
-    ConvTranspose1d ConvTranspose2d
+    ConvTranspose1d ConvTranspose2d LazyLinear LazyConv1d LazyConv2d LazyBatchNorm1d
+    LazyBatchNorm2d
     init functional utils
 """.split()
 

@@ -9,6 +9,15 @@
 from . import functional, init, utils
 from .modules import *  # noqa: F403 - torch.nn's namespace is the modules' classes
 from .modules import __all__ as _module_names
-from .parameter import Parameter
+from . import parameter  # noqa: F401 - torch.nn.parameter.UninitializedParameter
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["Parameter", "functional", "init", "utils", *_module_names]
+__all__ = [
+    "Parameter",
+    "UninitializedBuffer",
+    "UninitializedParameter",
+    "functional",
+    "init",
+    "utils",
+    *_module_names,
+]

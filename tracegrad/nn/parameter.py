@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._creation import empty
 from .._tensor import Tensor
 
@@ -76,4 +78,59 @@ def _rebuild_parameter(cls, array, requires_grad):
     return cls(Tensor._make(array), requires_grad)
 
 
-__all__ = ["Parameter"]
+_UNINITIALIZED_SHAPE = (
+    "Can't access the shape of an uninitialized parameter or buffer. This error usually "
+    "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+    "initialized one. Call `forward` to initialize the parameters before accessing their "
+    "attributes."
+)
+
+
+class _Uninitialized:
+    """A placeholder without a shape yet (a lazy layer's weight before its first call);
+    ``materialize(shape)`` gives it storage and turns it into ``cls_to_become``."""
+
+    cls_to_become = Tensor
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Allocate ``shape`` (uninitialized values, as ``torch.empty``) and become an
+        ordinary ``cls_to_become`` (the same object: optimizers holding it see the change)."""
+        if dtype is not None:
+            self.dtype = dtype
+        self._data = np.empty(tuple(shape), dtype=self.dtype.np)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINITIALIZED_SHAPE)
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINITIALIZED_SHAPE)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+
+class UninitializedParameter(_Uninitialized, Parameter):
+    """The weight of a lazy layer before its first call (prints ``<UninitializedParameter>``)."""
+
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad=True, device=None, dtype=None) -> None:
+        Parameter.__init__(self, empty(0, device=device, dtype=dtype), requires_grad)
+
+
+class UninitializedBuffer(_Uninitialized, Tensor):
+    """A lazy layer's buffer (batch norm's running statistics) before its first call."""
+
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad=False, device=None, dtype=None) -> None:
+        data = empty(0, device=device, dtype=dtype)
+        self._data, self.dtype, self._version = data._data, data.dtype, data._version
+        self.grad_fn, self._output_nr, self._requires_grad, self._grad = None, 0, False, None
+
+
+__all__ = ["Parameter", "UninitializedBuffer", "UninitializedParameter"]

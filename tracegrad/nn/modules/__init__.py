@@ -63,6 +63,7 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from .lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyLinear
 from .module import Module
 from .normalization import LayerNorm
 from .pooling import (
@@ -78,6 +79,11 @@ from .pooling import (
 from .sparse import Embedding
 
 __all__ = [
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyLinear",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool1d",
