@@ -4491,15 +4491,28 @@ SNIPPETS = {
     print(net(torch.rand(2, 4)).shape)
     print(net)
 """,
+    "where_condition_dtype_message": """
+    torch.where(torch.tensor([1, 0]), torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+""",
+    "view_dtype_error": """
+    torch.ones(3).view(torch.int64)
+""",
+    "reshape_float_size": """
+    torch.ones(6).reshape(2, 3.0)
+""",
+    "broadcast_to_varargs": """
+    print(torch.tensor([1., 2.]).broadcast_to(2, 2))
+""",
+    "multinomial_float_num_samples": """
+    torch.multinomial(torch.tensor([0.2, 0.8]), 2.0)
+""",
+    "index_with_list_of_floats": """
+    x = torch.arange(5)
+    print(x[[1.0, 2.0]])
+""",
 }
 
 XFAIL = {
-    "x_where_condition_dtype_message": (
-        "torch.where's error names the dtype as torch's scalar type ('Long'); tracegrad prints 'torch.int64'. Fix belongs in tracegrad/ops/elementwise.py (where)",
-        """
-    torch.where(torch.tensor([1, 0]), torch.tensor([1., 2.]), torch.tensor([3., 4.]))
-""",
-    ),
     "x_topk_tie_order": (
         "among equal values topk returns torch's (partial-sort) indices, not the first ones: [5, 7, 8] vs [5, 7, 4]. Fix belongs in tracegrad/ops/index.py (topk)",
         """
@@ -4571,12 +4584,6 @@ XFAIL = {
     print(torch.tensor([1 + 2j, 3 - 1j]))
 """,
     ),
-    "x_view_dtype_error": (
-        "Tensor.view(dtype) with a wider dtype raises NumPy's ValueError instead of torch's RuntimeError. Fix belongs in tracegrad/ops/shape.py (view)",
-        """
-    torch.ones(3).view(torch.int64)
-""",
-    ),
     "x_save_whole_module": (
         "by design: tracegrad.save writes only tensors and plain containers (files load with weights_only, no pickled code), so torch.save(model) is refused",
         """
@@ -4610,25 +4617,6 @@ XFAIL = {
     torch.ones(2, 3).sum(dims=1)
 """,
     ),
-    "x_reshape_float_size": (
-        "reshape(2, 3.0) is accepted; torch raises TypeError. Fix belongs in tracegrad/ops/shape.py",
-        """
-    torch.ones(6).reshape(2, 3.0)
-""",
-    ),
-    "x_multinomial_float_num_samples": (
-        "multinomial(p, 2.0) is accepted; torch raises TypeError ('num_samples' must be int). Fix belongs in tracegrad/_random.py",
-        """
-    torch.multinomial(torch.tensor([0.2, 0.8]), 2.0)
-""",
-    ),
-    "x_index_with_list_of_floats": (
-        "torch indexes with a list of floats ([1.0, 2.0]) as with ints; tracegrad raises IndexError. Fix belongs in tracegrad/ops/index.py",
-        """
-    x = torch.arange(5)
-    print(x[[1.0, 2.0]])
-""",
-    ),
     "x_uint16_from_numpy": (
         "tracegrad has no uint16/uint32/uint64 dtypes, which torch now has",
         """
@@ -4655,12 +4643,6 @@ XFAIL = {
            'block_diag': torch.block_diag(x, x), 'cross': torch.cross(torch.ones(3, requires_grad=True), torch.ones(3)), 'solve': torch.linalg.solve(x, v)}
     for name, out in ops.items():
         print(name, type(out.grad_fn).__name__)
-""",
-    ),
-    "x_broadcast_to_varargs": (
-        "Tensor.broadcast_to(2, 2) (sizes as separate arguments) is refused; torch accepts it. Fix belongs in tracegrad/ops/shape.py (broadcast_to)",
-        """
-    print(torch.tensor([1., 2.]).broadcast_to(2, 2))
 """,
     ),
     "x_sort_unstable_ties": (

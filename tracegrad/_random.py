@@ -272,6 +272,11 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Draw ``num_samples`` category indices from each row of probabilities ``input``."""
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int | np.integer):
+        raise TypeError(
+            "multinomial(): argument 'num_samples' (position 2) must be int, not "
+            f"{type(num_samples).__name__}"
+        )
     if input._data.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not replacement and num_samples > input._data.shape[-1]:

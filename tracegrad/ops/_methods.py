@@ -169,6 +169,12 @@ def _to_dtype(self, target):
     return shape.to_dtype(self, target)
 
 
+def _broadcast_to_method(self, *size):
+    """``Tensor.broadcast_to``: like ``expand``, the sizes may also be separate arguments
+    (``x.broadcast_to(2, 2)``), which the function ``torch.broadcast_to`` refuses."""
+    return shape.broadcast_to(self, size[0] if len(size) == 1 else size)
+
+
 def _where_method(self, condition, y):
     """``x.where(condition, y)``: ``torch.where(condition, x, y)``."""
     return elementwise.where(condition, self, y)
@@ -247,6 +253,7 @@ def install() -> None:
     Tensor.copy_ = copy_
     Tensor._to_dtype = _to_dtype
     Tensor.__getitem__ = index.getitem
+    Tensor.broadcast_to = _broadcast_to_method
     Tensor.__setitem__ = _setitem
     operators = {
         "__add__": number_operator(arithmetic.ADD, arithmetic.add, (1,)),

@@ -524,6 +524,13 @@ def atan2(input, other, *, out=None):
 arctan2 = atan2
 
 
+def _condition_type(condition) -> str:
+    """How torch's ``where`` error names the condition's type: its scalar type ('Long')."""
+    if isinstance(condition, Tensor):
+        return dtypes.TYPE_WORDS.get(condition.dtype.name, condition.dtype.name)
+    return type(condition).__name__
+
+
 def where(condition, input=None, other=None):
     """Choose ``input`` where ``condition`` holds, else ``other``; with only a condition,
     the indices of its nonzero elements (``nonzero(as_tuple=True)``)."""
@@ -537,7 +544,7 @@ def where(condition, input=None, other=None):
         else:
             raise RuntimeError(
                 "where expected condition to be a boolean tensor, but got a tensor with "
-                f"dtype {getattr(condition, 'dtype', type(condition).__name__)}"
+                f"dtype {_condition_type(condition)}"
             )
     from ._dispatch import check_broadcast
 

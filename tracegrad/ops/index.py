@@ -118,10 +118,10 @@ def _convert_key(key):
         elif isinstance(item, list | range | np.ndarray):
             # a range is read as the list of its integers (d2l: ``y_hat[range(n), y]``)
             array = np.asarray(item) if not isinstance(item, range) else np.array(item, np.int64)
-            if array.size == 0 and array.dtype.kind == "f":
-                array = array.astype(np.int64)  # torch reads an empty list as no indices
             if array.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                # torch turns an index list (or array) of numbers into int64, truncating
+                # floats (x[[1.0, 2.7]] is x[[1, 2]]); an empty list is no indices
+                array = array.astype(np.int64)
             converted.append(array)
             basic = False
         elif isinstance(item, bool):

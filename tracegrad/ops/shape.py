@@ -54,9 +54,24 @@ def _infer_size(shape, numel):
     return shape
 
 
-def _shape_args(shape):
-    if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
+def _shape_args(shape, function, argument="size"):
+    """Sizes given as ``f(2, 3)`` or ``f((2, 3))`` as a tuple of ints; a float among them
+    is torch's TypeError (``int()`` would silently truncate it)."""
+    packed = len(shape) == 1 and isinstance(shape[0], tuple | list | Size)
+    if packed:
         shape = shape[0]
+    for position, n in enumerate(shape):
+        if isinstance(n, float | np.floating):
+            if position == 0:  # torch tells an int list by its first element
+                found = "but found element of type float at pos 0" if packed else "not float"
+                raise TypeError(
+                    f"{function}(): argument '{argument}' (position 1) must be tuple of ints, "
+                    + found
+                )
+            raise TypeError(
+                f"{function}(): argument '{argument}' failed to unpack the object at pos "
+                f'{position + 1} with error "type must be tuple of ints,but got float"'
+            )
     return tuple(int(n) for n in shape)
 
 
@@ -85,7 +100,7 @@ def view(input, *shape):
     """
     if len(shape) == 1 and not isinstance(shape[0], int | tuple | list | Size):
         return _view_dtype(input, shape[0])
-    shape = _infer_size(_shape_args(shape), input._data.size)
+    shape = _infer_size(_shape_args(shape, "view"), input._data.size)
     if not _viewable(input._data, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -98,6 +113,28 @@ def _view_dtype(input, dtype):
     from .. import _dtype
 
     target = _dtype.to_dtype(dtype)
+    old_size, new_size = input._data.itemsize, np.dtype(target.np).itemsize
+    if old_size != new_size:  # torch's checks, in its order (sizes in elements)
+        words = _dtype.TYPE_WORDS
+        what = f"to view {words[input.dtype.name]} as {words[target.name]}"
+        what += " (different element sizes)"
+        ratio = new_size // old_size
+        if input._data.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if ratio > 1 and input.shape[-1] % ratio:
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {ratio} {what}, but got {input.shape[-1]}"
+            )
+        if input.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {input.stride(-1)}")
+        if ratio > 1:
+            checks = [("storage_offset()", input.storage_offset())]
+            checks += [(f"stride({d})", st) for d, st in enumerate(input.stride()[:-1])]
+            for name, value in checks:
+                if value % ratio:
+                    raise RuntimeError(
+                        f"self.{name} must be divisible by {ratio} {what}, but got {value}"
+                    )
     return as_view(Tensor._make(input._data.view(target.np)), input)
 
 
@@ -114,7 +151,7 @@ def _viewable(array, shape) -> bool:
 
 def reshape(input, *shape):
     """The same data with a new shape; a view when possible, else a copy."""
-    shape = _infer_size(_shape_args(shape), input._data.size)
+    shape = _infer_size(_shape_args(shape, "reshape", "shape"), input._data.size)
     result = apply(VIEW, (input,), (shape,))
     if np.shares_memory(result._data, input._data) if result._data.size else True:
         as_view(result, input)
@@ -186,7 +223,7 @@ PERMUTE = Op(
 def permute(input, *dims):
     """Reorder the dimensions: ``x.permute(2, 0, 1)``."""
     ndim = input._data.ndim
-    dims = _shape_args(dims)
+    dims = _shape_args(dims, "permute", "dims")
     # the count is checked before each dim's range, as torch does (RuntimeError, not IndexError)
     if len(dims) != ndim:
         raise RuntimeError(
@@ -349,7 +386,7 @@ EXPAND = Op(
 
 def expand(input, *sizes):
     """A view with size-1 dimensions stretched (``-1`` keeps a size); no copy."""
-    sizes = _shape_args(sizes)
+    sizes = _shape_args(sizes, "expand")
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(
@@ -934,7 +971,7 @@ def repeat(input, *sizes):
     """
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    repeats = _shape_args(sizes)
+    repeats = _shape_args(sizes, "repeat", "repeats")
     shape = input._data.shape
     if len(repeats) < len(shape):
         raise RuntimeError(
@@ -952,7 +989,7 @@ def repeat(input, *sizes):
 def tile(input, *dims):
     """``repeat`` that also accepts fewer sizes than dimensions (ones are prepended):
     ``torch.tile(x, (2,))`` repeats the last dimension twice."""
-    repeats = _shape_args(dims)
+    repeats = _shape_args(dims, "tile", "dims")
     repeats = (1,) * (input._data.ndim - len(repeats)) + repeats
     return repeat(input, *repeats)
 
