@@ -546,6 +546,10 @@ SCHEDULERS = {
     "ExponentialLR": ("SGD", lambda s, o: s.ExponentialLR(o, gamma=0.97)),
     "CosineAnnealingLR": ("SGD", lambda s, o: s.CosineAnnealingLR(o, T_max=40, eta_min=1e-3)),
     "CosineAnnealingLR-restart": ("Adam", lambda s, o: s.CosineAnnealingLR(o, T_max=10)),
+    "CosineAnnealingWarmRestarts": (
+        "SGD",
+        lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=2, eta_min=1e-3),
+    ),
     "LambdaLR": ("SGD", lambda s, o: s.LambdaLR(o, lr_lambda=lambda e: 0.95**e / (1 + e % 3))),
     "LambdaLR-per-group": (
         "SGD",
@@ -727,3 +731,16 @@ def test_initial_lr_and_base_lrs():
         )
 
     assert run(tracegrad) == run(torch)
+
+
+def test_warm_restarts_at_fractional_epochs_match_torch():
+    def rates(lib):
+        optimizer = lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1)
+        scheduler = lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=3, T_mult=2)
+        seen = []
+        for epoch in (0.5, 1.5, 2.999, 3.0, 4.25, 10.0, 2.0, 0):
+            scheduler.step(epoch)
+            seen.append((scheduler.get_last_lr()[0], scheduler.T_cur, scheduler.T_i))
+        return seen
+
+    assert rates(tracegrad) == rates(torch)

@@ -4510,6 +4510,13 @@ SNIPPETS = {
     x = torch.arange(5)
     print(x[[1.0, 2.0]])
 """,
+    "cosine_annealing_warm_restarts": """
+    opt = torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1)
+    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+    for _ in range(4):
+        opt.step(); sched.step()
+        print(round(sched.get_last_lr()[0], 6))
+""",
 }
 
 XFAIL = {
@@ -4676,16 +4683,6 @@ XFAIL = {
     torch.manual_seed(0)
     q = torch.randn(1, 2, 4, 8)
     print(F.scaled_dot_product_attention(q, q, q, is_causal=True).shape)
-""",
-    ),
-    "x_cosine_annealing_warm_restarts": (
-        "lr_scheduler.CosineAnnealingWarmRestarts (and CyclicLR) are missing; they belong in tracegrad/optim/lr_scheduler.py",
-        """
-    opt = torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1)
-    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
-    for _ in range(4):
-        opt.step(); sched.step()
-        print(round(sched.get_last_lr()[0], 6))
 """,
     ),
 }

@@ -38,6 +38,7 @@ __all__ = [
     "ExponentialLR",
     "SequentialLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
     "ChainedScheduler",
     "ReduceLROnPlateau",
     "OneCycleLR",
@@ -599,6 +600,91 @@ class CosineAnnealingLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[Any]:
         wave = 1 + math.cos(math.pi * self.last_epoch / self.T_max)
         return [self.eta_min + (base_lr - self.eta_min) * wave / 2 for base_lr in self.base_lrs]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    r"""Cosine annealing that restarts (SGDR, Loshchilov & Hutter 2017): within a cycle of
+    :math:`T_i` epochs the rate falls along a half cosine from the initial rate to
+    ``eta_min``, then jumps back up; each cycle is ``T_mult`` times longer than the last.
+
+    .. math::
+        \eta_t = \eta_{min} + \tfrac12 (\eta_0 - \eta_{min})
+        \left(1 + \cos\frac{T_{cur} \pi}{T_i}\right),
+
+    with :math:`T_{cur}` the epochs since the last restart. ``step(epoch)`` may be given a
+    fractional epoch (``scheduler.step(epoch + i / iters)`` inside an epoch), without the
+    deprecation warning other schedulers give for an explicit epoch.
+
+    Args:
+        optimizer (Optimizer): the scheduled optimizer.
+        T_0 (int): the length of the first cycle, in epochs.
+        T_mult (int): how much longer each cycle is than the one before. Default: 1
+        eta_min (float): the lowest rate. Default: 0.
+        last_epoch (int): the epoch to resume after; -1 (default) starts afresh.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_0: int,  # noqa: N803 - torch's names
+        T_mult: int = 1,  # noqa: N803
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        if T_0 <= 0 or not isinstance(T_0, int):
+            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if T_mult < 1 or not isinstance(T_mult, int):
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, float | int):
+            raise ValueError(
+                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
+            )
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch=last_epoch)
+
+    def get_lr(self) -> list[Any]:
+        self._check_get_lr_context()
+        wave = 1 + math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base_lr - self.eta_min) * wave / 2 for base_lr in self.base_lrs]
+
+    def step(self, epoch=None) -> None:
+        """Go to the next epoch, or to ``epoch`` (which may be fractional)."""
+        self._advance(epoch)
+
+    def _advance(self, epoch=None) -> None:
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:  # a restart: the next cycle is T_mult times longer
+                self.T_cur -= self.T_i
+                self.T_i *= self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        elif epoch < self.T_0:
+            self.T_i, self.T_cur = self.T_0, epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:
+            # cycles 0 .. n-1 last T_0 (T_mult^n - 1) / (T_mult - 1) epochs in all
+            n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult**n
+        self.last_epoch = math.floor(epoch)
+        self._step_count += 1
+        self._get_lr_called_within_step = True
+        try:
+            lrs = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            _assign(group, "lr", lr)
+        self._last_lr = [_snapshot(group["lr"]) for group in self.optimizer.param_groups]
 
 
 # ----------------------------------------------------------------------------- combinations
