@@ -135,7 +135,9 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
 
 
 class _LazyNormMixin(_LazyMixin):
-    def _lazy_init(self, eps, momentum, affine, track_running_stats, device, dtype) -> None:
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None) -> None:  # fmt: skip
+        Module.__init__(self)
         self.cls_to_become.__init__(self, 0, eps, momentum, affine, track_running_stats,
                                     device, dtype)  # fmt: skip
         if affine:
@@ -165,18 +167,8 @@ class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):
 
     cls_to_become = BatchNorm1d
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None) -> None:  # fmt: skip
-        Module.__init__(self)
-        self._lazy_init(eps, momentum, affine, track_running_stats, device, dtype)
-
 
 class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
     """``BatchNorm2d`` whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm2d
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None) -> None:  # fmt: skip
-        Module.__init__(self)
-        self._lazy_init(eps, momentum, affine, track_running_stats, device, dtype)
