@@ -546,6 +546,17 @@ SCHEDULERS = {
     "ExponentialLR": ("SGD", lambda s, o: s.ExponentialLR(o, gamma=0.97)),
     "CosineAnnealingLR": ("SGD", lambda s, o: s.CosineAnnealingLR(o, T_max=40, eta_min=1e-3)),
     "CosineAnnealingLR-restart": ("Adam", lambda s, o: s.CosineAnnealingLR(o, T_max=10)),
+    "CyclicLR": ("SGD", lambda s, o: s.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4)),
+    "CyclicLR-triangular2": (
+        "Adam",
+        lambda s, o: s.CyclicLR(
+            o, 1e-3, 1e-2, step_size_up=3, step_size_down=5, mode="triangular2"
+        ),
+    ),
+    "CyclicLR-exp_range": (
+        "SGD",
+        lambda s, o: s.CyclicLR(o, 0.01, 0.1, step_size_up=5, mode="exp_range", gamma=0.97),
+    ),
     "CosineAnnealingWarmRestarts": (
         "SGD",
         lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=2, eta_min=1e-3),

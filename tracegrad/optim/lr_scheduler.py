@@ -42,6 +42,7 @@ __all__ = [
     "ChainedScheduler",
     "ReduceLROnPlateau",
     "OneCycleLR",
+    "CyclicLR",
     "PolynomialLR",
     "LRScheduler",
 ]
@@ -943,6 +944,147 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 # ----------------------------------------------------------------------------- one cycle
+
+
+class CyclicLR(LRScheduler):
+    r"""The cyclical learning rate policy (Smith, 2017): the rate goes back and forth
+    between ``base_lr`` and ``max_lr``, rising for ``step_size_up`` steps and falling for
+    ``step_size_down``; it is meant to be stepped every batch. With ``cycle_momentum``
+    the momentum (or Adam's β₁) moves the other way, between ``max_momentum`` and
+    ``base_momentum``.
+
+    At step :math:`t`, with cycle length :math:`T` = up + down and
+    :math:`c = \lfloor 1 + t / T \rfloor` the cycle number, the position in the cycle is
+    :math:`x = 1 + t/T - c`, the height :math:`h = x / r` while rising
+    (:math:`x \le r`, :math:`r` = up / T) and :math:`(x - 1)/(r - 1)` while falling, and
+
+    .. math::
+        \eta_t = \eta_{base} + (\eta_{max} - \eta_{base})\, h \cdot s,
+
+    where the scale :math:`s` is 1 (``mode='triangular'``), :math:`2^{1-c}`
+    (``'triangular2'``: each cycle half as tall) or :math:`\gamma^t` (``'exp_range'``);
+    ``scale_fn`` replaces it, applied to :math:`c` or to :math:`t` (``scale_mode``).
+
+    Args:
+        optimizer (Optimizer): the scheduled optimizer.
+        base_lr, max_lr (float or list): the bounds, per group (the rate starts at base_lr).
+        step_size_up (int): steps of the rising half. Default: 2000.
+        step_size_down (int): steps of the falling half. Default: ``step_size_up``.
+        mode (str): 'triangular', 'triangular2' or 'exp_range'. Default: 'triangular'.
+        gamma (float): the base of 'exp_range'. Default: 1.0.
+        scale_fn (callable): a scale of your own instead of ``mode``'s. Default: None.
+        scale_mode (str): 'cycle' or 'iterations', what ``scale_fn`` is given.
+        cycle_momentum (bool): move the momentum too. Default: True.
+        base_momentum, max_momentum (float or list): the momentum's bounds. Defaults 0.8, 0.9.
+        last_epoch (int): the step to resume after; -1 (default) starts afresh.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        base_lr,
+        max_lr,
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn=None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum=0.8,
+        max_momentum=0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        _require_optimizer(optimizer)
+        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        if last_epoch == -1:
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                _assign(group, "lr", lr)
+        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode = mode
+        self.gamma = gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            defaults = optimizer.defaults
+            if "momentum" not in defaults and "betas" not in defaults:
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+                )
+            self.use_beta1 = "betas" in defaults
+            self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            if last_epoch == -1:
+                for group, momentum in zip(optimizer.param_groups, self.max_momentums):
+                    self._set_momentum(group, momentum)
+        super().__init__(optimizer, last_epoch=last_epoch)
+        self.base_lrs = base_lrs
+
+    def _set_momentum(self, group: dict[str, Any], momentum) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the other schedulers', but a custom ``scale_fn`` is kept only as the state
+        of a callable object (its ``__dict__``; a plain function is not saved: None)."""
+        state = super().state_dict()
+        function = state.pop("_scale_fn_custom")
+        keep = function is not None and not isinstance(function, types.FunctionType)
+        state["_scale_fn_custom"] = function.__dict__.copy() if keep else None
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state_dict = dict(state_dict)
+        function_state = state_dict.pop("_scale_fn_custom", None)
+        super().load_state_dict(state_dict)
+        if function_state is not None and self._scale_fn_custom is not None:
+            self._scale_fn_custom.__dict__.update(function_state)
+
+    def scale_fn(self, x) -> float:
+        """The scale of the cycle's height: ``scale_fn`` if given, else ``mode``'s."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
+
+    def _scale_argument(self, cycle, step):
+        uses_cycle = self._scale_fn_custom is None and self.mode != "exp_range"
+        if self._scale_fn_custom is not None:
+            uses_cycle = self.scale_mode == "cycle"
+        return cycle if uses_cycle else step
+
+    def get_lr(self) -> list[Any]:
+        self._check_get_lr_context()
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            height = x / self.step_ratio
+        else:
+            height = (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(self._scale_argument(cycle, self.last_epoch))
+        lrs = [
+            base + (peak - base) * height * scale for base, peak in zip(self.base_lrs, self.max_lrs)
+        ]
+        if self.cycle_momentum:
+            momenta = [
+                high - (high - low) * height * scale
+                for low, high in zip(self.base_momentums, self.max_momentums)
+            ]
+            for group, momentum in zip(self.optimizer.param_groups, momenta):
+                self._set_momentum(group, momentum)
+        return lrs
 
 
 def _anneal_cos(start, end, fraction):
