@@ -4517,6 +4517,12 @@ SNIPPETS = {
         opt.step(); sched.step()
         print(round(sched.get_last_lr()[0], 6))
 """,
+    "rnn_modules": """
+    torch.manual_seed(0)
+    rnn = nn.RNN(4, 8, batch_first=True)
+    out, h = rnn(torch.randn(2, 5, 4))
+    print(rnn, out.shape, h.shape)
+""",
 }
 
 XFAIL = {
@@ -4666,15 +4672,6 @@ XFAIL = {
     torch.manual_seed(0)
     x = torch.randint(0, 3, (5, 8)).float()
     print(x.kthvalue(3, 1))
-""",
-    ),
-    "x_rnn_modules": (
-        "nn.RNN / LSTM / GRU (and their cells, MultiheadAttention, Transformer layers) are missing; new modules must be exported from tracegrad/nn/modules/__init__.py",
-        """
-    torch.manual_seed(0)
-    rnn = nn.RNN(4, 8, batch_first=True)
-    out, h = rnn(torch.randn(2, 5, 4))
-    print(rnn, out.shape, h.shape)
 """,
     ),
     "x_scaled_dot_product_attention": (

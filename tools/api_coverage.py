@@ -151,20 +151,18 @@ NN_MODULES = """
     Conv1d Conv2d Conv3d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool1d
     AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d BatchNorm2d Dropout2d Unfold Fold
     ConvTranspose1d ConvTranspose2d LazyLinear LazyConv1d LazyConv2d LazyBatchNorm1d
-    LazyBatchNorm2d
+    LazyBatchNorm2d RNN LSTM GRU RNNCell LSTMCell GRUCell
     init functional utils
 """.split()
 
-# Known to be missing and out of scope for now (upsampling, recurrent layers, attention):
+# Known to be missing and out of scope for now (upsampling, attention, transformers):
 # listed so that the report says so, not checked as gaps to close.
 OUT_OF_SCOPE = {
     "functional": """
         interpolate pixel_shuffle scaled_dot_product_attention
     """.split(),
     "nn": """
-        Upsample RNN LSTM GRU
-        RNNCell LSTMCell GRUCell MultiheadAttention Transformer TransformerEncoder
-        TransformerEncoderLayer
+        Upsample MultiheadAttention Transformer TransformerEncoder TransformerEncoderLayer
     """.split(),
 }
 
