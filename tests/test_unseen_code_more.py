@@ -4523,6 +4523,11 @@ SNIPPETS = {
     out, h = rnn(torch.randn(2, 5, 4))
     print(rnn, out.shape, h.shape)
 """,
+    "scaled_dot_product_attention": """
+    torch.manual_seed(0)
+    q = torch.randn(1, 2, 4, 8)
+    print(F.scaled_dot_product_attention(q, q, q, is_causal=True).shape)
+""",
 }
 
 XFAIL = {
@@ -4672,14 +4677,6 @@ XFAIL = {
     torch.manual_seed(0)
     x = torch.randint(0, 3, (5, 8)).float()
     print(x.kthvalue(3, 1))
-""",
-    ),
-    "x_scaled_dot_product_attention": (
-        "F.scaled_dot_product_attention (nanoGPT's flash path) is missing; it belongs in tracegrad/nn/functional.py",
-        """
-    torch.manual_seed(0)
-    q = torch.randn(1, 2, 4, 8)
-    print(F.scaled_dot_product_attention(q, q, q, is_causal=True).shape)
 """,
     ),
 }

@@ -71,6 +71,7 @@ __all__ = [
     "glu",
     "group_norm",
     "gumbel_softmax",
+    "scaled_dot_product_attention",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -364,6 +365,54 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return nn_ops.log_softmax(input, dim, dtype=dtype)
+
+
+def scaled_dot_product_attention(
+    query,
+    key,
+    value,
+    attn_mask=None,
+    dropout_p=0.0,
+    is_causal=False,
+    scale=None,
+    enable_gqa=False,
+):
+    r"""Attention: :math:`\mathrm{softmax}(Q K^\top s + M)\, V` over the last two dims,
+    with :math:`s = 1/\sqrt{E}` (E: the query's last size) unless ``scale`` is given.
+
+    ``attn_mask``: a boolean mask (True: may attend) or a float mask added to the scores,
+    broadcast to (..., L, S); ``is_causal``: each query attends only to keys at or before
+    its position. A query that may attend to nothing gets zeros (as torch's safe softmax).
+    ``dropout_p`` drops attention weights (always, as the function is called: pass 0 in
+    evaluation). ``enable_gqa``: fewer key/value heads than query heads, each shared by a
+    group of query heads.
+    """
+    if attn_mask is not None and is_causal:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    if enable_gqa and key.dim() >= 3 and key.shape[-3] != query.shape[-3]:
+        repeats = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(repeats, dim=-3)
+        value = value.repeat_interleave(repeats, dim=-3)
+    factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = ops.matmul(query, key.transpose(-2, -1)) * factor
+    length, source = query.shape[-2], key.shape[-2]
+    if is_causal:
+        attn_mask = _creation.ones(length, source, dtype=dtypes.bool).tril()
+    if attn_mask is not None:
+        if attn_mask.dtype is dtypes.bool:
+            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    weights = softmax(scores, dim=-1)
+    if attn_mask is not None:
+        # rows with every score at -inf: zeros, not NaN
+        weights = ops.where(ops.isnan(weights), ops.zeros_like(weights), weights)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return ops.matmul(weights, value)
 
 
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
