@@ -151,7 +151,7 @@ NN_MODULES = """
     Conv1d Conv2d Conv3d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool1d
     AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d BatchNorm2d Dropout2d Unfold Fold
     ConvTranspose1d ConvTranspose2d LazyLinear LazyConv1d LazyConv2d LazyBatchNorm1d
-    LazyBatchNorm2d RNN LSTM GRU RNNCell LSTMCell GRUCell
+    LazyBatchNorm2d RNN LSTM GRU RNNCell LSTMCell GRUCell MultiheadAttention
     init functional utils
 """.split()
 
@@ -162,7 +162,7 @@ OUT_OF_SCOPE = {
         interpolate pixel_shuffle
     """.split(),
     "nn": """
-        Upsample MultiheadAttention Transformer TransformerEncoder TransformerEncoderLayer
+        Upsample Transformer TransformerEncoder TransformerEncoderLayer
     """.split(),
 }
 

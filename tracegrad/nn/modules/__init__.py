@@ -28,6 +28,7 @@ from .activation import (
     Tanh,
     Threshold,
 )
+from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import (
@@ -80,6 +81,7 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 
 __all__ = [
+    "MultiheadAttention",
     "GRU",
     "GRUCell",
     "LSTM",
