@@ -152,17 +152,18 @@ NN_MODULES = """
     AdaptiveAvgPool2d AdaptiveMaxPool1d AdaptiveMaxPool2d BatchNorm2d Dropout2d Unfold Fold
     ConvTranspose1d ConvTranspose2d LazyLinear LazyConv1d LazyConv2d LazyBatchNorm1d
     LazyBatchNorm2d RNN LSTM GRU RNNCell LSTMCell GRUCell MultiheadAttention
+    TransformerEncoderLayer TransformerEncoder
     init functional utils
 """.split()
 
-# Known to be missing and out of scope for now (upsampling, attention, transformers):
+# Known to be missing and out of scope for now (upsampling, the full encoder-decoder Transformer):
 # listed so that the report says so, not checked as gaps to close.
 OUT_OF_SCOPE = {
     "functional": """
         interpolate pixel_shuffle
     """.split(),
     "nn": """
-        Upsample Transformer TransformerEncoder TransformerEncoderLayer
+        Upsample Transformer
     """.split(),
 }
 

@@ -79,8 +79,11 @@ from .pooling import (
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "MultiheadAttention",
     "GRU",
     "GRUCell",
