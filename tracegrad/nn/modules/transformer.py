@@ -71,8 +71,10 @@ class TransformerEncoderLayer(Module):
         if isinstance(activation, str):
             if activation not in _ACTIVATIONS:
                 raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+            self.activation_relu_or_gelu = True
             activation = _ACTIVATIONS[activation]
-        self.activation_relu_or_gelu = activation in (F.relu, F.gelu)
+        else:
+            self.activation_relu_or_gelu = activation is F.relu or activation is F.gelu
         self.activation = activation
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
