@@ -549,15 +549,7 @@ def _with_out(result, out):
 def _scatter_src_grad(m, g, dim, index, src_shape):
     """The gradient of scatter's ``src``: g read back at ``index`` (zeros for the elements
     of ``src`` outside ``index``'s shape, which scatter does not use)."""
-    part = m.gather(g, dim, index)
-    if tuple(part.shape) == tuple(src_shape):
-        return part
-    index_shape = _at_least_1d(index.shape)
-    if tuple(part.shape) != index_shape:
-        part = m.reshape(part, index_shape)
-    key = tuple(slice(0, n) for n in index_shape)
-    result = m.index_accumulate(part, _at_least_1d(src_shape), key)
-    return result if len(src_shape) else m.reshape(result, tuple(src_shape))
+    return _padded_to(m, m.gather(g, dim, index), index, src_shape)
 
 
 def _scatter_jvp(m, t, a, index, src, out, dim):

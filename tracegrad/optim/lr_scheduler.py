@@ -103,6 +103,24 @@ def _per_group(name: str, optimizer: Optimizer, value) -> list[Any]:
     return [_snapshot(value) for _ in range(count)]
 
 
+def _uses_beta1(optimizer) -> bool:
+    """For a scheduler that cycles the momentum: whether it is Adam's β₁ (else SGD's
+    momentum); torch's error for an optimizer with neither."""
+    defaults = optimizer.defaults
+    if "momentum" not in defaults and "betas" not in defaults:
+        raise ValueError(
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+        )
+    return "betas" in defaults
+
+
+def _set_momentum(group: dict[str, Any], momentum, use_beta1: bool) -> None:
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
 def _require_optimizer(candidate) -> None:
     """Schedulers drive an :class:`Optimizer`; anything else is a TypeError."""
     if isinstance(candidate, Optimizer):
@@ -218,6 +236,10 @@ class LRScheduler:
                 lrs = closed_form() if closed_form is not None else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(lrs)
+
+    def _set_lrs(self, lrs) -> None:
+        """Write ``lrs`` into the param groups and remember them as the last ones."""
         for group, lr in zip(self.optimizer.param_groups, lrs):
             _assign(group, "lr", lr)
         self._last_lr = [_snapshot(group["lr"]) for group in self.optimizer.param_groups]
@@ -683,9 +705,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             lrs = self.get_lr()
         finally:
             self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            _assign(group, "lr", lr)
-        self._last_lr = [_snapshot(group["lr"]) for group in self.optimizer.param_groups]
+        self._set_lrs(lrs)
 
 
 # ----------------------------------------------------------------------------- combinations
@@ -1013,12 +1033,7 @@ class CyclicLR(LRScheduler):
         self.scale_mode = scale_mode
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            defaults = optimizer.defaults
-            if "momentum" not in defaults and "betas" not in defaults:
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
-            self.use_beta1 = "betas" in defaults
+            self.use_beta1 = _uses_beta1(optimizer)
             self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
             self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
@@ -1028,10 +1043,7 @@ class CyclicLR(LRScheduler):
         self.base_lrs = base_lrs
 
     def _set_momentum(self, group: dict[str, Any], momentum) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
+        _set_momentum(group, momentum, self.use_beta1)
 
     def state_dict(self) -> dict[str, Any]:
         """As the other schedulers', but a custom ``scale_fn`` is kept only as the state
@@ -1185,12 +1197,7 @@ class OneCycleLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            defaults = optimizer.defaults
-            if "momentum" not in defaults and "betas" not in defaults:
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
-            self.use_beta1 = "betas" in defaults
+            self.use_beta1 = _uses_beta1(optimizer)
             if last_epoch == -1:
                 lows = _per_group("base_momentum", optimizer, base_momentum)
                 highs = _per_group("max_momentum", optimizer, max_momentum)
@@ -1228,10 +1235,7 @@ class OneCycleLR(LRScheduler):
         ]
 
     def _set_momentum(self, group: dict[str, Any], momentum) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
+        _set_momentum(group, momentum, self.use_beta1)
 
     def _anneal_func(self, start, end, fraction):
         anneal = _anneal_cos if self._anneal_func_type == "cos" else _anneal_linear
