@@ -80,11 +80,15 @@ class LazyLinear(_LazyMixin, Linear):
 
 
 class _LazyConvMixin(_LazyMixin):
-    def _lazy_init(self, out_channels, kernel_size, bias, device, dtype, **options) -> None:
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None) -> None:  # fmt: skip
+        Module.__init__(self)
         # the ordinary layer with no input channels yet: its checks and attributes, no draws
         self.cls_to_become.__init__(
-            self, 0, out_channels, kernel_size, bias=bias, device=device, dtype=dtype, **options
-        )
+            self, 0, out_channels, kernel_size, stride=stride, padding=padding,
+            dilation=dilation, groups=groups, bias=bias, padding_mode=padding_mode,
+            device=device, dtype=dtype,
+        )  # fmt: skip
         self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.register_parameter(
             "bias", UninitializedParameter(device=device, dtype=dtype) if bias else None
@@ -112,26 +116,12 @@ class LazyConv1d(_LazyConvMixin, Conv1d):
 
     cls_to_become = Conv1d
 
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None) -> None:  # fmt: skip
-        Module.__init__(self)
-        self._lazy_init(out_channels, kernel_size, bias, device, dtype, stride=stride,
-                        padding=padding, dilation=dilation, groups=groups,
-                        padding_mode=padding_mode)  # fmt: skip
-
 
 class LazyConv2d(_LazyConvMixin, Conv2d):
     """``Conv2d`` whose ``in_channels`` is read from the first input (d2l's LeNet, AlexNet,
     VGG ... are written with it)."""
 
     cls_to_become = Conv2d
-
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None) -> None:  # fmt: skip
-        Module.__init__(self)
-        self._lazy_init(out_channels, kernel_size, bias, device, dtype, stride=stride,
-                        padding=padding, dilation=dilation, groups=groups,
-                        padding_mode=padding_mode)  # fmt: skip
 
 
 class _LazyNormMixin(_LazyMixin):
@@ -156,10 +146,6 @@ class _LazyNormMixin(_LazyMixin):
             self.running_mean.materialize((self.num_features,))
             self.running_var.materialize((self.num_features,))
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        if not self.has_uninitialized_params():
-            type(self).cls_to_become.reset_parameters(self)
 
 
 class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):

@@ -59,6 +59,14 @@ def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     return (1 - z) * n + z * h
 
 
+def _uniform_reset(module) -> None:
+    """torch's initial draw for recurrent layers and cells: every parameter, in order,
+    ~ U(−1/√hidden_size, 1/√hidden_size)."""
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
+
+
 class _RNNBase(Module):
     """What the three layers share: parameters, checks, the layer/direction loop."""
 
@@ -130,9 +138,7 @@ class _RNNBase(Module):
 
     def reset_parameters(self) -> None:
         """Every weight and bias ~ U(−1/√hidden_size, 1/√hidden_size), in order."""
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _uniform_reset(self)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -368,9 +374,7 @@ class _CellBase(Module):
 
     def reset_parameters(self) -> None:
         """Every weight and bias ~ U(−1/√hidden_size, 1/√hidden_size), in order."""
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _uniform_reset(self)
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
