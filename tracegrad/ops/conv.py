@@ -280,13 +280,14 @@ def _conv_jvp(m, tangents, x, w, b, out, *params):
     return result if result is not None else m.zeros_like(out)
 
 
-def _conv_sample(x, w, b=None, note="", **kwargs):
+def _conv_sample(x, w, b=None, note="", function="conv", **kwargs):
+    """A sample calling ``F.<function><dims>d`` (conv2d, conv_transpose1d ...)."""
     args = (Arg(x), Arg(w)) + ((Arg(b),) if b else ())
-    dims = len(x) - 2
+    name = f"{function}{len(x) - 2}d"
     return Sample(
         args,
         kwargs,
-        call=lambda torch, *t, **k: getattr(_functional(torch), f"conv{dims}d")(*t, **k),
+        call=lambda torch, *t, **k: getattr(_functional(torch), name)(*t, **k),
         note=note,
     )
 
@@ -361,14 +362,7 @@ def _conv_transpose(m, x, w, params):
 
 
 def _conv_transpose_sample(x, w, b=None, note="", **kwargs):
-    args = (Arg(x), Arg(w)) + ((Arg(b),) if b else ())
-    dims = len(x) - 2
-    return Sample(
-        args,
-        kwargs,
-        call=lambda torch, *t, **k: getattr(_functional(torch), f"conv_transpose{dims}d")(*t, **k),
-        note=note,
-    )
+    return _conv_sample(x, w, b, note, function="conv_transpose", **kwargs)
 
 
 CONV_TRANSPOSE = Op(
