@@ -221,18 +221,23 @@ def unary(op, x, params=(), to_float=False):
 
 
 def _in_float32(op, inputs, params, arrays):
-    """Compute a float16 op in float32 and round the result back (PyTorch's opmath)."""
+    """Compute a float16 op in float32 and round the result(s) back once (PyTorch's
+    opmath; its CPU reductions also accumulate half precision in float32)."""
     arrays = tuple(
         a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == _FLOAT16 else a
         for a in arrays
     )
     result = apply(op, inputs, params, arrays)
-    if result._data.dtype == _FLOAT32:
-        result._data = result._data.astype(np.float16)
-        result.dtype = dtypes.float16
-        node = result.grad_fn
-        if node is not None and node.out is not None:
-            # the rules read the output torch saves, the rounded one (in float32: torch's
-            # half backward kernels also compute in float and round once)
-            node.out = result._data.astype(np.float32)
+    results = result if isinstance(result, tuple) else (result,)
+    for r in results:
+        if r._data.dtype == _FLOAT32:
+            with np.errstate(over="ignore"):  # beyond 65504: inf, silently as in torch
+                r._data = r._data.astype(np.float16)
+            r.dtype = dtypes.float16
+    node = results[0].grad_fn
+    if node is not None and node.out is not None:
+        # the rules read the output torch saves, the rounded one (in float32: torch's half
+        # backward kernels also compute in float and round once)
+        rounded = tuple(r._data.astype(np.float32) for r in results)
+        node.out = rounded if isinstance(result, tuple) else rounded[0]
     return result

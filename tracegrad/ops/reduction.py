@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _dtype as dtypes
 from .._tensor import _wrap_dim, Tensor, type_name
+from ._dispatch import _in_float32
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 from .._quiet import quiet_off, quiet_on
 from .arithmetic import silent
@@ -148,35 +149,20 @@ def _type_word(d) -> str:
 _add_reduce = np.add.reduce
 
 
-def _float32_for_half(forward, dtype_param=False):
-    """Run ``forward`` on a float16 input in float32 and round the results back once, as
-    torch's CPU reductions accumulate half precision in float32 (so a sum whose partial
-    sums pass 65504, or the squares of std, do not overflow on the way).
-
-    ``dtype_param``: the last parameter is the requested result dtype (sum's ``dtype=``);
-    a result asked for in another dtype is not rounded to float16.
-    """
-
-    def half(result):
-        with np.errstate(over="ignore"):
-            return np.asarray(result).astype(np.float16)
-
-    def wrapped(xp, a, *params):
-        if getattr(a, "dtype", None) != np.float16:
-            return forward(xp, a, *params)
-        result = forward(xp, a.astype(np.float32), *params)
-        if dtype_param and params[-1] is not None and params[-1] != np.float16:
-            return result
-        return tuple(map(half, result)) if isinstance(result, tuple) else half(result)
-
-    return wrapped
+def _reduce(op, input, params=()):
+    """``apply`` for a reduction; a float16 input is accumulated in float32 and the result
+    rounded once, as torch's CPU reductions do (so a sum whose partial sums pass 65504, or
+    the squares of std, do not overflow on the way): the dispatch's ``_in_float32``."""
+    if input.dtype is dtypes.float16:
+        return _in_float32(op, (input,), params, (input._data,))
+    return apply(op, (input,), params)
 
 
 # d Σx = Σ dx: every element gets the gradient of the sum
 SUM = Op(
     "sum",
     "SumBackward0",
-    forward=_float32_for_half(lambda xp, a, dtype: _add_reduce(a, None, dtype), True),
+    forward=lambda xp, a, dtype: _add_reduce(a, None, dtype),
     vjp=(lambda m, g, a, out, dtype: m.expand(g, a.shape),),
     jvp="linear",
     samples=[Sample((X,)), Sample((SCALAR,))],
@@ -185,9 +171,7 @@ SUM = Op(
 SUM_DIM = Op(
     "sum_dim",
     "SumBackward1",
-    forward=_float32_for_half(
-        lambda xp, a, dims, keepdim, dtype: _add_reduce(a, dims, dtype, keepdims=keepdim), True
-    ),
+    forward=lambda xp, a, dims, keepdim, dtype: _add_reduce(a, dims, dtype, keepdims=keepdim),
     vjp=(lambda m, g, a, out, dims, keepdim, dtype: _spread(m, g, a.shape, dims, keepdim),),
     jvp="linear",
     samples=[
@@ -229,22 +213,24 @@ def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None, **numpy_names):  # noq
         dim, keepdim = _numpy_names("sum", dim, keepdim, numpy_names, _NO_DIM)
     _check_tensor("sum", input)
     target = _sum_dtype(input, dtype)
+    if target == np.float16 and input.dtype is dtypes.float16:
+        target = None  # half precision is summed in float32 and rounded once (_reduce)
     if isinstance(dim, _NoDim):
-        return apply(SUM, (input,), (target,))
-    dims = normalize_dims(dim, input._data.ndim)
-    return apply(SUM_DIM, (input,), (dims, keepdim, target))
+        op, params = SUM, (target,)
+    else:
+        op, params = SUM_DIM, (normalize_dims(dim, input._data.ndim), keepdim, target)
+    # (a result asked for in another dtype is computed in that dtype, as is)
+    return _reduce(op, input, params) if target is None else apply(op, (input,), params)
 
 
 # d mean(x) = Σ dx / n  (the sum, then one division by n in the dtype: np.mean's roundings)
 MEAN = Op(
     "mean",
     "MeanBackward0",
-    forward=_float32_for_half(
-        lambda xp, a: (
-            _add_reduce(a, None, a.dtype) / a.dtype.type(a.size)
-            if a.size
-            else np.asarray(np.nan, a.dtype)
-        )
+    forward=lambda xp, a: (
+        _add_reduce(a, None, a.dtype) / a.dtype.type(a.size)
+        if a.size
+        else np.asarray(np.nan, a.dtype)
     ),
     vjp=(lambda m, g, a, out: m.expand(g / _count(a.shape, None), a.shape),),
     jvp="linear",
@@ -260,7 +246,7 @@ def _mean(a, dims, keepdim):
 MEAN_DIM = Op(
     "mean_dim",
     "MeanBackward1",
-    forward=_float32_for_half(lambda xp, a, dims, keepdim: _mean(a, dims, keepdim)),
+    forward=lambda xp, a, dims, keepdim: _mean(a, dims, keepdim),
     vjp=(
         lambda m, g, a, out, dims, keepdim: _spread(
             m, g / _count(a.shape, dims), a.shape, dims, keepdim
@@ -297,8 +283,8 @@ def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None, **numpy_names):
             f"point or complex dtype. Got: {_type_word(input.dtype)}"
         )
     if isinstance(dim, _NoDim):
-        return apply(MEAN, (input,))
-    return apply(MEAN_DIM, (input,), (normalize_dims(dim, input._data.ndim), keepdim))
+        return _reduce(MEAN, input)
+    return _reduce(MEAN_DIM, input, (normalize_dims(dim, input._data.ndim), keepdim))
 
 
 # ---------------------------------------------------------------------------- prod
@@ -797,9 +783,7 @@ def _var_samples(name):
 VAR = Op(
     "var",
     "VarBackward0",
-    forward=_float32_for_half(
-        lambda xp, a, dims, keepdim, correction: _var_forward(a, dims, keepdim, correction)
-    ),
+    forward=lambda xp, a, dims, keepdim, correction: _var_forward(a, dims, keepdim, correction),
     vjp=(_var_vjp,),
     jvp=_reduction_jvp(_var_vjp),
     samples=_var_samples("var"),
@@ -809,9 +793,7 @@ VAR = Op(
 STD = Op(
     "std",
     "StdBackward0",
-    forward=_float32_for_half(
-        lambda xp, a, dims, keepdim, correction: _std_forward(a, dims, keepdim, correction)
-    ),
+    forward=lambda xp, a, dims, keepdim, correction: _std_forward(a, dims, keepdim, correction),
     vjp=(_std_vjp,),
     jvp=_reduction_jvp(_std_vjp),
     samples=_var_samples("std"),
@@ -819,7 +801,6 @@ STD = Op(
 
 
 def _with_mean(first_forward, first_vjp):
-    @_float32_for_half
     def forward(xp, a, dims, keepdim, correction):
         return first_forward(a, dims, keepdim, correction), _mean(a, dims, keepdim)
 
@@ -910,7 +891,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **num
     if numpy_names:
         dim, keepdim = _numpy_names("var", dim, keepdim, numpy_names)
     params = _var_arguments("var", input, dim, unbiased, keepdim, correction)
-    return apply(VAR, (input,), params)
+    return _reduce(VAR, input, params)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
@@ -921,7 +902,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **num
     if numpy_names:
         dim, keepdim = _numpy_names("std", dim, keepdim, numpy_names)
     params = _var_arguments("std", input, dim, unbiased, keepdim, correction)
-    return apply(STD, (input,), params)
+    return _reduce(STD, input, params)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
@@ -929,7 +910,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
     if numpy_names:
         dim, keepdim = _numpy_names("var_mean", dim, keepdim, numpy_names)
     params = _var_arguments("var_mean", input, dim, unbiased, keepdim, correction)
-    return apply(VAR_MEAN, (input,), params)
+    return _reduce(VAR_MEAN, input, params)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, **numpy_names):
@@ -937,7 +918,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
     if numpy_names:
         dim, keepdim = _numpy_names("std_mean", dim, keepdim, numpy_names)
     params = _var_arguments("std_mean", input, dim, unbiased, keepdim, correction)
-    return apply(STD_MEAN, (input,), params)
+    return _reduce(STD_MEAN, input, params)
 
 
 # ---------------------------------------------------------------------------- logsumexp
