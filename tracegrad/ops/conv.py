@@ -40,6 +40,7 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import _dtype as dtypes
 from .._tensor import Tensor, type_name
 from ._registry import Arg, ArrayMath, Op, Sample, apply
 
@@ -702,20 +703,13 @@ ADAPTIVE_MAX_POOL2D = Op(
 # Argument checks with torch's exception types and messages, then one op call. Unbatched
 # inputs (no N dim) run as a batch of one, as torch does (its node is then a squeeze).
 
-_SCALAR_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long"}
-_SCALAR_NAMES["bfloat16"] = "BFloat16"
-_SCALAR_NAMES.update({"int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"})
+_SCALAR_NAMES = dtypes.TYPE_WORDS  # "Float", "Long" ... as torch names scalar types
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int"}
 _C_NAMES["bfloat16"] = "c10::BFloat16"
 
 
 def _dtype_name(t) -> str:
     return str(t.dtype).replace("torch.", "")
-
-
-def _legacy_type(t) -> str:
-    """torch's old tensor-type name: ``torch.FloatTensor`` for a float32 tensor."""
-    return f"torch.{_SCALAR_NAMES.get(_dtype_name(t), _dtype_name(t))}Tensor"
 
 
 def _expect_tensor(function, value, argument, position) -> None:
@@ -771,7 +765,7 @@ def _check_dtypes(input, weight, bias, onednn=False) -> None:
         return
     if onednn and _dtype_name(input) == "float32" and _dtype_name(weight) == "float64":
         raise RuntimeError(
-            f"Input type ({_legacy_type(input)}) and weight type ({_legacy_type(weight)}) "
+            f"Input type ({input.type()}) and weight type ({weight.type()}) "
             "should be the same or input should be a MKLDNN tensor and weight is a dense "
             "tensor"
         )
